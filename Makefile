@@ -1,0 +1,40 @@
+# The two commands of the README: `make run` and `make test`. Everything they need happens here.
+SHELL := /bin/bash
+PY := .venv/bin/python
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sitadmin
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test lint bench worker beat
+
+.venv/.installed: requirements.txt requirements-dev.txt
+	test -x $(PY) || python3 -m venv .venv
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: .venv/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	$(PY) manage.py compute_kpis --missing
+	@echo ""
+	@echo "  sitadmin: http://127.0.0.1:$(PORT)/   API docs: http://127.0.0.1:$(PORT)/api/docs/"
+	@echo "  demo manager login: manager / sitadmin-demo"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Chromium comes from Debian; Playwright drives it for the browser tests.
+/usr/bin/chromium:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+test: .venv/.installed /usr/bin/chromium
+	@source bin/test-services && $(PY) -m pytest $(PYTEST_ARGS)
+
+lint: .venv/.installed
+	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+
+worker: .venv/.installed
+	.venv/bin/celery -A sitadmin worker -l info
+
+beat: .venv/.installed
+	.venv/bin/celery -A sitadmin beat -l info

@@ -1,0 +1,254 @@
+from django.conf import settings
+from django.db import models
+
+
+class LeadSource(models.Model):
+    class Kind(models.TextChoices):
+        TELESALES = "telesales", "电销数据 telesales"
+        ORDERS = "orders", "订单数据 orders"
+        ADS = "ads", "广告数据 ads"
+        INTERCEPT = "intercept", "截流数据 intercept"
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "线索来源 lead source"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class TagGroup(models.Model):
+    """A family of tags, e.g. 病症 (condition) or 场景 (scenario)."""
+
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "标签组 tag group"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    code = models.CharField(max_length=64, unique=True)
+    name = models.CharField(max_length=64)
+    group = models.ForeignKey(TagGroup, null=True, blank=True, on_delete=models.SET_NULL, related_name="tags")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "标签 tag"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Stage(models.TextChoices):
+    """Lifecycle stages in order (SPEC §2); `lost` stands apart."""
+
+    LEAD = "lead", "线索"
+    REQUESTED = "requested", "已申请"
+    FAN = "fan", "已加粉"
+    GROUPED = "grouped", "已进群"
+    BUYER = "buyer", "已成交"
+    REPEAT_BUYER = "repeat_buyer", "复购"
+    LOST = "lost", "已流失"
+
+
+class Customer(models.Model):
+    phone = models.CharField(max_length=11, null=True, blank=True, unique=True)
+    external_id = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    name = models.CharField(max_length=100, blank=True)
+    remark = models.CharField(max_length=255, blank=True)
+    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, related_name="customers")
+    owner = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LEAD)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-id"]
+        verbose_name = "客户 customer"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(phone__isnull=False) | models.Q(external_id__isnull=False),
+                name="customer_has_phone_or_external_id",
+            ),
+        ]
+        indexes = [models.Index(fields=["owner", "stage"]), models.Index(fields=["source", "stage"])]
+
+    def __str__(self) -> str:
+        return self.name or self.masked_phone or self.external_id or str(self.pk)
+
+    @property
+    def masked_phone(self) -> str:
+        """138****8000: what a viewer who does not own the customer sees."""
+        return f"{self.phone[:3]}****{self.phone[-4:]}" if self.phone else ""
+
+
+class StageTransition(models.Model):
+    """Every change of a customer's stage, with its cause: an event, or the user who changed it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="stage_transitions")
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    at = models.DateTimeField()
+    event = models.ForeignKey("Event", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cause = models.CharField(max_length=32, blank=True, help_text="event / manual / import")
+
+    class Meta:
+        ordering = ["customer", "at", "id"]
+        verbose_name = "阶段变更 stage transition"
+
+
+class OwnershipPeriod(models.Model):
+    """Who owned a customer from when until when; `ended_at` is empty for the current owner."""
+
+    class Cause(models.TextChoices):
+        IMPORT = "import", "导入分配 import"
+        MANUAL = "manual", "手工 manual"
+        HANDOVER = "handover", "交接 hand-over"
+        EVENT = "event", "首次加粉 first friend_added"
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_periods")
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="ownership_periods")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    cause = models.CharField(max_length=16, choices=Cause.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["customer", "started_at", "id"]
+        verbose_name = "归属记录 ownership period"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["customer"], condition=models.Q(ended_at__isnull=True), name="one_open_ownership_per_customer"
+            ),
+        ]
+        indexes = [models.Index(fields=["staff", "started_at"]), models.Index(fields=["started_at", "ended_at"])]
+
+
+class EventType(models.TextChoices):
+    FRIEND_REQUEST_SENT = "friend_request_sent", "发送好友申请"
+    FRIEND_ADDED = "friend_added", "加粉"
+    FRIEND_DELETED = "friend_deleted", "删除好友"
+    GROUP_JOINED = "group_joined", "进群"
+    GROUP_LEFT = "group_left", "退群"
+    MESSAGE = "message", "消息"
+    ORDER = "order", "下单"
+
+
+class Event(models.Model):
+    """A customer's journey, one fact at a time (SPEC §3). `client_id` makes re-sends idempotent."""
+
+    class Direction(models.TextChoices):
+        IN = "in", "客户发 in"
+        OUT = "out", "员工发 out"
+
+    client_id = models.CharField(max_length=64, unique=True)
+    type = models.CharField(max_length=32, choices=EventType.choices)
+    at = models.DateTimeField()
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    staff = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    script = models.ForeignKey(
+        "campaigns.Script", null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    group = models.ForeignKey("campaigns.Group", null=True, blank=True, on_delete=models.PROTECT, related_name="events")
+    direction = models.CharField(max_length=3, choices=Direction.choices, blank=True)
+    text = models.TextField(blank=True)
+    amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    order_no = models.CharField(max_length=64, blank=True)
+    source = models.ForeignKey(LeadSource, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "client_id"]
+        verbose_name = "事件 event"
+        indexes = [
+            models.Index(fields=["type", "at"]),
+            models.Index(fields=["customer", "type", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} {self.type} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class Order(models.Model):
+    order_no = models.CharField(max_length=64, unique=True)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="orders")
+    amount = models.DecimalField(max_digits=12, decimal_places=2)
+    ordered_at = models.DateTimeField(db_index=True)
+    event = models.OneToOneField(Event, null=True, blank=True, on_delete=models.SET_NULL, related_name="order")
+    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="orders")
+
+    class Meta:
+        ordering = ["-ordered_at"]
+        verbose_name = "订单 order"
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="order_amount_not_negative")]
+
+    def __str__(self) -> str:
+        return self.order_no
+
+
+class ImportJob(models.Model):
+    """One uploaded lead list and what became of each of its rows."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "排队中 queued"
+        RUNNING = "running", "导入中 running"
+        DONE = "done", "完成 done"
+        FAILED = "failed", "失败 failed"
+
+    class Allocation(models.TextChoices):
+        NONE = "none", "不分配 none"
+        ROUND_ROBIN = "round_robin", "轮流 round robin"
+        WEIGHTED = "weighted", "按权重 weighted"
+        CAPACITY = "capacity", "按容量 capacity"
+
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    file_name = models.CharField(max_length=255)
+    file_size = models.BigIntegerField(default=0)
+    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, related_name="imports")
+    team = models.ForeignKey("staff.Team", null=True, blank=True, on_delete=models.PROTECT, related_name="imports")
+    allocation = models.CharField(max_length=16, choices=Allocation.choices, default=Allocation.NONE)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    error = models.TextField(blank=True)
+    total_rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    duplicates = models.PositiveIntegerField(default=0)
+    invalid = models.PositiveIntegerField(default=0)
+    unassigned = models.PositiveIntegerField(default=0)
+    orders_created = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "导入任务 import"
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.file_name}"
+
+
+class ImportRowError(models.Model):
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
+    row_number = models.PositiveIntegerField()
+    value = models.CharField(max_length=255, blank=True)
+    reason = models.CharField(max_length=255)
+
+    class Meta:
+        ordering = ["job", "row_number"]

@@ -1,0 +1,157 @@
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+
+
+class Team(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "团队 team"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Staff(models.Model):
+    class Role(models.TextChoices):
+        MANAGER = "manager", "运营负责人 manager"
+        TEAM_LEAD = "team_lead", "组长 team lead"
+        OPERATOR = "operator", "运营专员 operator"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "在职 active"
+        TRANSFERRED = "transferred", "已转岗 transferred"
+        EXITED = "exited", "已离职 exited"
+        CANDIDATE = "candidate", "候选人 candidate"
+
+    class HireType(models.TextChoices):
+        EXTERNAL = "external", "外招 external"
+        INTERNAL = "internal", "内部晋升 internal"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField(max_length=100, blank=True)
+    team = models.ForeignKey(Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="members")
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.OPERATOR)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    hire_type = models.CharField(max_length=16, choices=HireType.choices, default=HireType.EXTERNAL)
+    joined_on = models.DateField(null=True, blank=True)
+    left_on = models.DateField(null=True, blank=True)
+    capacity = models.PositiveIntegerField(default=1000, help_text="最多负责的客户数 customers this operator can hold")
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
+
+    class Meta:
+        ordering = ["user__username"]
+        verbose_name = "员工 staff"
+        verbose_name_plural = "员工 staff"
+
+    def __str__(self) -> str:
+        return self.name or self.user.username
+
+    @property
+    def username(self) -> str:
+        return self.user.username
+
+
+class CompetencyDimension(models.Model):
+    """A competency scored in evaluations (能力维度). The five of SPEC §6 ship in the first migration."""
+
+    code = models.SlugField(max_length=64, unique=True)
+    name_zh = models.CharField(max_length=100)
+    name_en = models.CharField(max_length=100)
+    weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
+    active = models.BooleanField(default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "code"]
+        verbose_name = "能力维度 dimension"
+
+    def __str__(self) -> str:
+        return f"{self.name_zh} ({self.code})"
+
+
+class ReviewCycle(models.Model):
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+
+    class Meta:
+        ordering = ["-starts_on"]
+        verbose_name = "考核周期 review cycle"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Decision(models.TextChoices):
+    ADVANCE = "advance", "进 advance"
+    KEEP = "keep", "留 keep"
+    TRANSFER = "transfer", "转 transfer"
+    EXIT = "exit", "退 exit"
+
+
+class Evaluation(models.Model):
+    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="evaluations")
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="evaluations")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    total = models.DecimalField(max_digits=4, decimal_places=1)
+    decision = models.CharField(max_length=16, choices=Decision.choices)
+    final_decision = models.CharField(max_length=16, choices=Decision.choices)
+    override_reason = models.TextField(blank=True)
+    overridden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    overridden_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "考核 evaluation"
+        constraints = [models.UniqueConstraint(fields=["staff", "cycle"], name="one_evaluation_per_staff_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.staff} / {self.cycle}: {self.total}"
+
+
+class EvaluationScore(models.Model):
+    """One dimension's score; the weight in force when scored is kept so past totals never move."""
+
+    evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="scores")
+    dimension = models.ForeignKey(CompetencyDimension, on_delete=models.PROTECT, related_name="+")
+    score = models.DecimalField(max_digits=3, decimal_places=1)
+    weight = models.DecimalField(max_digits=6, decimal_places=2)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "dimension"], name="one_score_per_dimension"),
+            models.CheckConstraint(condition=models.Q(score__gte=0, score__lte=10), name="score_between_0_and_10"),
+        ]
+
+
+class HandoverAudit(models.Model):
+    """Audit entry of a hand-over (离职继承 / 在职转接)."""
+
+    from_staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="handovers")
+    performed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    allocation = models.CharField(max_length=16)
+    reason = models.CharField(max_length=16, blank=True)
+    customers_moved = models.PositiveIntegerField(default=0)
+    customers_unassigned = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "客户交接 hand-over"
