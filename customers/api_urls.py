@@ -1,3 +1,7 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("customers.crud_api_urls")),
+    path("", include("customers.event_api_urls")),
+    path("", include("customers.import_api_urls")),
+]

@@ -1,3 +1,6 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", include("staff.crud_api_urls")),
+    path("", include("staff.evaluation_api_urls")),
+]
