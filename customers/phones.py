@@ -1,0 +1,22 @@
+"""Chinese mobile numbers as customers are keyed by them (SPEC §2)."""
+
+import re
+
+_SEPARATORS = re.compile(r"[\s\-]+")
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_COUNTRY_PREFIXES = ("+86", "0086", "86")
+
+
+def phone_normalize(raw) -> str | None:
+    """The 11-digit mainland mobile number in `raw`, or None when it is not one.
+
+    Spaces and dashes are stripped, then one country prefix (`+86`, `0086`, `86`).
+    """
+    if raw is None:
+        return None
+    text = _SEPARATORS.sub("", str(raw))
+    for prefix in _COUNTRY_PREFIXES:
+        if text.startswith(prefix) and len(text) > 11:
+            text = text[len(prefix) :]
+            break
+    return text if _MOBILE.fullmatch(text) else None
