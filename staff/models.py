@@ -79,6 +79,13 @@ class ReviewCycle(models.Model):
     name = models.CharField(max_length=100)
     starts_on = models.DateField()
     ends_on = models.DateField()
+    revenue_baseline = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text="考核基线: first place on the leaderboard is awarded only at or above this revenue",
+    )
 
     class Meta:
         ordering = ["-starts_on"]
@@ -155,3 +162,20 @@ class HandoverAudit(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "客户交接 hand-over"
+
+
+class RevenueTier(models.Model):
+    """A revenue tier of a review cycle (考核档位) and its reward (嘉奖)."""
+
+    cycle = models.ForeignKey(ReviewCycle, on_delete=models.CASCADE, related_name="tiers")
+    name = models.CharField(max_length=64)
+    min_revenue = models.DecimalField(max_digits=14, decimal_places=2)
+    reward = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["cycle", "-min_revenue"]
+        verbose_name = "业绩档位 revenue tier"
+        constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="one_tier_name_per_cycle")]
+
+    def __str__(self) -> str:
+        return f"{self.cycle.code}: {self.name} ≥ {self.min_revenue}"
