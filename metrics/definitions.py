@@ -1,0 +1,76 @@
+"""Which KPI metrics each dimension carries (SPEC §4); a metric it does not carry is null there."""
+
+from .models import Dimension
+
+COHORT_METRICS = ("requests", "requests_converted", "new_fans", "new_fans_grouped", "fan_rate", "group_join_rate")
+STATE_METRICS = (
+    "fans_total",
+    "group_members",
+    "active_customers",
+    "speakers",
+    "lost",
+    "chats",
+    "chats_replied",
+    "activity_rate",
+    "speaking_rate",
+    "reply_rate",
+    "first_reply_minutes",
+)
+SALES_METRICS = ("orders", "revenue", "buyers")
+HEADCOUNT_METRICS = ("headcount", "revenue_per_head", "fans_per_head")
+GROUP_METRICS = ("group_members", "speakers", "speaking_rate", "joins", "leaves")
+
+ALL_METRICS = (
+    "requests",
+    "requests_converted",
+    "new_fans",
+    "new_fans_grouped",
+    "fans_total",
+    "group_members",
+    "active_customers",
+    "speakers",
+    "lost",
+    "chats",
+    "chats_replied",
+    "orders",
+    "revenue",
+    "buyers",
+    "headcount",
+    "joins",
+    "leaves",
+    "fan_rate",
+    "group_join_rate",
+    "activity_rate",
+    "speaking_rate",
+    "reply_rate",
+    "first_reply_minutes",
+    "revenue_per_head",
+    "fans_per_head",
+)
+
+_PEOPLE = COHORT_METRICS + STATE_METRICS + SALES_METRICS + HEADCOUNT_METRICS
+DIMENSION_METRICS: dict[str, frozenset[str]] = {
+    Dimension.ORG: frozenset(_PEOPLE),
+    Dimension.TEAM: frozenset(_PEOPLE),
+    Dimension.STAFF: frozenset(_PEOPLE),
+    Dimension.SOURCE: frozenset(COHORT_METRICS + STATE_METRICS + SALES_METRICS),
+    Dimension.SCRIPT: frozenset(COHORT_METRICS),
+    Dimension.GROUP: frozenset(GROUP_METRICS),
+}
+
+# Summary rules: state counts are taken at the last day; every rate is a ratio of sums.
+STATE_AT_END = ("fans_total", "group_members", "headcount")
+RATE_OF_SUMS = {
+    "fan_rate": ("requests_converted", "requests"),
+    "group_join_rate": ("new_fans_grouped", "new_fans"),
+    "activity_rate": ("active_customers", "fans_total"),
+    "speaking_rate": ("speakers", "group_members"),
+    "reply_rate": ("chats_replied", "chats"),
+}
+
+
+def ratio(numerator, denominator) -> float | None:
+    """A rate, null on a zero (or missing) denominator, never 0."""
+    if numerator is None or not denominator:
+        return None
+    return float(numerator) / float(denominator)

@@ -1,0 +1,173 @@
+"""Reads of the precomputed KPI tables (SPEC §4). Nothing here touches events: only `DailyKpi` and
+`KpiComputation`, a handful of queries whatever the length of the range."""
+
+import datetime as dt
+from collections.abc import Collection
+
+from django.conf import settings
+from django.db.models import F, Max, Min, Sum
+from django.utils import timezone
+
+from staff.models import Staff
+from staff.roles import role_for, staff_for
+
+from .definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
+from .models import DailyKpi, Dimension, KpiComputation
+
+SUMMED_METRICS = (
+    "requests",
+    "requests_converted",
+    "new_fans",
+    "new_fans_grouped",
+    "fans_total",
+    "group_members",
+    "active_customers",
+    "speakers",
+    "lost",
+    "chats",
+    "chats_replied",
+    "orders",
+    "revenue",
+    "buyers",
+    "joins",
+    "leaves",
+)
+
+
+def _rows(*, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None):
+    qs = DailyKpi.objects.filter(dimension=dimension, date__gte=date_from, date__lte=date_to)
+    if keys is not None:
+        qs = qs.filter(key__in=list(keys))
+    return qs
+
+
+def kpi_daily(
+    *, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None = None
+) -> list[dict]:
+    """Stored daily rows, ordered by date then key: `date`, `dimension`, `key` and every metric.
+
+    Metrics the dimension does not carry are None. A (date, key) without a row holds only zeros.
+    """
+    qs = _rows(dimension=dimension, date_from=date_from, date_to=date_to, keys=keys)
+    return list(qs.order_by("date", "key").values("date", "dimension", "key", *ALL_METRICS))
+
+
+def kpi_summary(
+    *, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None = None
+) -> list[dict]:
+    """One row per key with a daily row in the range: the range summary of SPEC §4.
+
+    Counts are summed over the days (`buyers`, `active_customers` as customer-days), `fans_total`,
+    `group_members` and `headcount` are taken at `date_to`, every rate is a ratio of sums
+    (`activity_rate = Σactive_customers / Σfans_total`, ...), `first_reply_minutes` is the mean
+    weighted by `chats_replied`, `revenue_per_head = Σrevenue / headcount at date_to` and
+    `fans_per_head = fans_total at date_to / headcount at date_to`.
+    """
+    carried = DIMENSION_METRICS[dimension]
+    qs = _rows(dimension=dimension, date_from=date_from, date_to=date_to, keys=keys)
+    sums = (
+        qs.values("key")
+        .annotate(
+            **{f"sum_{m}": Sum(m) for m in SUMMED_METRICS},
+            reply_minutes=Sum(F("first_reply_minutes") * F("chats_replied")),
+        )
+        .order_by("key")
+    )
+    at_end = {
+        row["key"]: row
+        for row in _rows(dimension=dimension, date_from=date_to, date_to=date_to, keys=keys).values(
+            "key", *STATE_AT_END
+        )
+    }
+    result = []
+    for agg in sums:
+        row: dict = {"dimension": dimension, "key": agg["key"]}
+        end = at_end.get(agg["key"], {})
+        for metric in ALL_METRICS:
+            row[metric] = None
+        for metric in SUMMED_METRICS:
+            if metric in carried:
+                row[metric] = agg[f"sum_{metric}"] or 0
+        for metric in STATE_AT_END:
+            if metric in carried:
+                row[metric] = end.get(metric) or 0
+        for rate, (num, den) in RATE_OF_SUMS.items():
+            if rate in carried:
+                row[rate] = ratio(agg[f"sum_{num}"], agg[f"sum_{den}"])
+        if "first_reply_minutes" in carried:
+            row["first_reply_minutes"] = ratio(agg["reply_minutes"], agg["sum_chats_replied"])
+        if "headcount" in carried:
+            row["revenue_per_head"] = ratio(row["revenue"], row["headcount"])
+            row["fans_per_head"] = ratio(row["fans_total"], row["headcount"])
+        result.append(row)
+    return result
+
+
+def kpi_provisional_since(*, today: dt.date | None = None) -> dt.date:
+    """First day whose cohort window (D..D+W-1) has not passed yet: today - (W-1)."""
+    today = today or timezone.localdate()
+    return today - dt.timedelta(days=settings.KPI_COHORT_DAYS - 1)
+
+
+def kpi_coverage(*, date_from: dt.date, date_to: dt.date) -> dict:
+    """Which days of the range are computed, when, and which are provisional.
+
+    A day is provisional while its cohort window has not passed (the last W-1 days before today,
+    and today), or when it was last computed before its window closed (a nightly recompute
+    completes it).
+    """
+    computations = list(
+        KpiComputation.objects.filter(date__gte=date_from, date__lte=date_to)
+        .order_by("date")
+        .values_list("date", "computed_at")
+    )
+    computed_at = dict(computations)
+    bounds = KpiComputation.objects.filter(date__gte=date_from, date__lte=date_to).aggregate(
+        first=Min("computed_at"), last=Max("computed_at")
+    )
+    window = dt.timedelta(days=settings.KPI_COHORT_DAYS)
+    since = kpi_provisional_since()
+    tz = timezone.get_current_timezone()
+    provisional, missing = [], []
+    day = date_from
+    while day <= date_to:
+        at = computed_at.get(day)
+        if at is None:
+            missing.append(day)
+        window_closes = dt.datetime.combine(day + window, dt.time.min, tzinfo=tz)
+        if day >= since or at is None or at < window_closes:
+            provisional.append(day)
+        day += dt.timedelta(days=1)
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "computed_days": [d for d, _ in computations],
+        "missing_days": missing,
+        "provisional_days": provisional,
+        "computed_at_min": bounds["first"],
+        "computed_at_max": bounds["last"],
+    }
+
+
+def kpi_keys_visible(*, user, dimension: str) -> set[str] | None:
+    """Keys of `dimension` the user may read; None means all.
+
+    Managers see everything. A team lead sees their own team (dimension `team`) and its members
+    (dimension `staff`); an operator only their own `staff` row. Every other case is the empty set.
+    """
+    role = role_for(user)
+    if role == Staff.Role.MANAGER:
+        return None
+    staff = staff_for(user)
+    if staff is None:
+        return set()
+    if role == Staff.Role.TEAM_LEAD and staff.team_id:
+        if dimension == Dimension.TEAM:
+            return {staff.team.code}
+        if dimension == Dimension.STAFF:
+            members = set(Staff.objects.filter(team_id=staff.team_id).values_list("user__username", flat=True))
+            return members | {staff.user.username}
+        return set()
+    if dimension == Dimension.STAFF:
+        return {staff.user.username}
+    return set()
