@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from customers.event_apis import EventsIngestApi
+
+urlpatterns = [
+    path("events/", EventsIngestApi.as_view(), name="events-ingest"),
+]

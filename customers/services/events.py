@@ -1,0 +1,564 @@
+"""Event ingestion (SPEC §3): validate a batch, store every valid item once, derive what follows.
+
+A batch costs a fixed number of queries, whatever its size up to `EVENTS_MAX_BATCH`: every
+reference (staff, scripts, sources, groups, customers, known ids, order numbers) is fetched in one
+query per kind, and events, orders and customers are written in bulk. Re-sent ids are skipped by
+the unique `client_id` (`ON CONFLICT DO NOTHING`), so two identical batches arriving together
+store each event once.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from django.db import connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from campaigns.models import Group, GroupMembership, Script
+from customers.models import Customer, Event, EventType, LeadSource, Order, OwnershipPeriod
+from customers.phones import phone_normalize
+from customers.services.ownership import customers_assign_owner
+from customers.services.stages import customer_stages_refresh
+from staff.models import Staff
+
+UNKNOWN_SOURCE_CODE = "unknown"
+STAFF_REQUIRED = {EventType.FRIEND_REQUEST_SENT, EventType.FRIEND_ADDED, EventType.FRIEND_DELETED}
+GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
+GROUP_EVENTS = GROUP_REQUIRED
+# Rows per INSERT statement: 2,000 rows of 14 columns stay under SQLite's and PostgreSQL's
+# limits on bound parameters.
+INSERT_CHUNK_ROWS = 2000
+_TYPES = [choice.value for choice in EventType]
+_DIRECTIONS = [choice.value for choice in Event.Direction]
+_MAX_AMOUNT = Decimal("9999999999.99")
+
+
+@dataclass
+class EventIngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    errors: list[dict] = field(default_factory=list)
+    customer_ids: set[int] = field(default_factory=set)
+
+    def as_dict(self) -> dict:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
+
+
+@dataclass
+class _Item:
+    index: int
+    client_id: str
+    type: str
+    at: dt.datetime
+    phone: str | None
+    external_id: str | None
+    staff: str | None
+    script: str | None
+    group: str | None
+    source: str | None
+    direction: str
+    text: str
+    amount: Decimal | None
+    order_no: str
+    staff_id: int | None = None
+    script_id: int | None = None
+    source_id: int | None = None
+    group_id: int | None = None
+    customer_id: int | None = None
+
+
+def events_ingest(*, events: list) -> EventIngestResult:
+    """Store the valid events of `events` (dicts as in SPEC §3) and report the rest by index."""
+    result = EventIngestResult()
+    items: list[_Item] = []
+    errors: dict[int, list[str]] = {}
+    for index, raw in enumerate(events):
+        item, problems = _event_parse(index=index, raw=raw)
+        if problems:
+            errors[index] = problems
+        else:
+            items.append(item)
+    with transaction.atomic():
+        items = _items_resolve(items=items, errors=errors, result=result)
+        inserted = _events_store(items=items, errors=errors)
+        result.accepted = len(inserted)
+        result.customer_ids = {event.customer_id for event in inserted}
+        if inserted:
+            _memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
+            customers_owner_from_events(customer_ids=result.customer_ids)
+            customer_stages_refresh(customer_ids=result.customer_ids, cause="event")
+    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    result.errors = [
+        {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
+        for index, problems in sorted(errors.items())
+    ]
+    return result
+
+
+def _event_parse(*, index: int, raw) -> tuple[_Item | None, list[str]]:
+    """Check one item without the database; returns the item or the problems found, by field."""
+    if not isinstance(raw, dict):
+        return None, ["item: must be an object"]
+    problems: list[str] = []
+
+    def text_field(name: str, *, max_length: int, required: bool = False) -> str | None:
+        value = raw.get(name)
+        if value is None or value == "":
+            if required:
+                problems.append(f"{name}: required")
+            return None
+        if not isinstance(value, str):
+            problems.append(f"{name}: must be a string")
+            return None
+        value = value.strip()
+        if len(value) > max_length:
+            problems.append(f"{name}: longer than {max_length} characters")
+            return None
+        return value or None
+
+    client_id = text_field("id", max_length=64, required=True)
+    event_type = raw.get("type")
+    if event_type not in _TYPES:
+        problems.append(f"type: must be one of {', '.join(_TYPES)}")
+        event_type = None
+    at = _time_parse(raw.get("at"), problems)
+
+    phone = None
+    raw_phone = raw.get("phone")
+    if raw_phone not in (None, ""):
+        phone = phone_normalize(raw_phone) if isinstance(raw_phone, str | int) else None
+        if phone is None:
+            problems.append("phone: not a mainland mobile number")
+    external_id = text_field("external_id", max_length=128)
+    if raw_phone in (None, "") and external_id is None and not any(p.startswith("external_id") for p in problems):
+        problems.append("phone: phone or external_id required")
+
+    staff = text_field("staff", max_length=150, required=event_type in STAFF_REQUIRED)
+    script = text_field("script", max_length=64)
+    group = text_field("group", max_length=64, required=event_type in GROUP_REQUIRED)
+    source = text_field("source", max_length=64)
+    text = text_field("text", max_length=10_000) or ""
+
+    direction = ""
+    if event_type == EventType.MESSAGE:
+        direction = raw.get("direction")
+        if direction not in _DIRECTIONS:
+            problems.append("direction: must be 'in' or 'out' for a message")
+
+    amount = None
+    order_no = ""
+    if event_type == EventType.ORDER:
+        amount = _amount_parse(raw.get("amount"), problems)
+        order_no = text_field("order_no", max_length=64, required=True) or ""
+
+    if problems:
+        return None, problems
+    item = _Item(
+        index=index,
+        client_id=client_id,
+        type=event_type,
+        at=at,
+        phone=phone,
+        external_id=external_id,
+        staff=staff,
+        script=script,
+        group=group,
+        source=source,
+        direction=direction,
+        text=text,
+        amount=amount,
+        order_no=order_no,
+    )
+    return item, []
+
+
+def _time_parse(value, problems: list[str]) -> dt.datetime | None:
+    if value in (None, ""):
+        problems.append("at: required")
+        return None
+    parsed = None
+    # A bare date is no time of day: "at" names the moment the event happened.
+    if isinstance(value, str) and ":" in value:
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        problems.append("at: not an ISO 8601 time")
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+    return parsed
+
+
+def _amount_parse(value, problems: list[str]) -> Decimal | None:
+    if value is None or value == "":
+        problems.append("amount: required for an order")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.append("amount: must be a decimal number")
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.append("amount: must be a decimal number")
+        return None
+    if not amount.is_finite() or amount < 0:
+        problems.append("amount: must be a number ≥ 0")
+        return None
+    if amount != amount.quantize(Decimal("0.01")) or amount > _MAX_AMOUNT:
+        problems.append("amount: at most 2 decimal places and below 10,000,000,000")
+        return None
+    return amount.quantize(Decimal("0.01"))
+
+
+def _items_resolve(*, items: list[_Item], errors: dict[int, list[str]], result: EventIngestResult) -> list[_Item]:
+    """Drop duplicates and items naming unknown staff/scripts/sources or used order numbers;
+    attach the database ids every remaining item needs (customers and groups created on demand)."""
+    known_ids = set(
+        Event.objects.filter(client_id__in={item.client_id for item in items}).values_list("client_id", flat=True)
+    )
+    staff_ids = dict(
+        Staff.objects.filter(user__username__in={item.staff for item in items if item.staff}).values_list(
+            "user__username", "pk"
+        )
+    )
+    script_ids = dict(
+        Script.objects.filter(code__in={item.script for item in items if item.script}).values_list("code", "pk")
+    )
+    source_ids = dict(
+        LeadSource.objects.filter(
+            code__in={item.source for item in items if item.source} | {UNKNOWN_SOURCE_CODE}
+        ).values_list("code", "pk")
+    )
+    used_order_nos = set(
+        Order.objects.filter(order_no__in={item.order_no for item in items if item.order_no}).values_list(
+            "order_no", flat=True
+        )
+    )
+
+    kept: list[_Item] = []
+    seen_ids: set[str] = set()
+    batch_order_nos: set[str] = set()
+    for item in items:
+        if item.client_id in known_ids or item.client_id in seen_ids:
+            result.duplicates += 1
+            continue
+        problems = []
+        if item.staff and item.staff not in staff_ids:
+            problems.append(f"staff: unknown username '{item.staff}'")
+        if item.script and item.script not in script_ids:
+            problems.append(f"script: unknown script code '{item.script}'")
+        if item.source and item.source not in source_ids:
+            problems.append(f"source: unknown lead-source code '{item.source}'")
+        if item.order_no and (item.order_no in used_order_nos or item.order_no in batch_order_nos):
+            problems.append(f"order_no: '{item.order_no}' is already used by another order")
+        if problems:
+            errors[item.index] = problems
+            continue
+        seen_ids.add(item.client_id)
+        if item.order_no:
+            batch_order_nos.add(item.order_no)
+        item.staff_id = staff_ids.get(item.staff)
+        item.script_id = script_ids.get(item.script)
+        item.source_id = source_ids.get(item.source)
+        kept.append(item)
+    if not kept:
+        return kept
+
+    if UNKNOWN_SOURCE_CODE not in source_ids:
+        source_ids[UNKNOWN_SOURCE_CODE] = LeadSource.objects.get_or_create(
+            code=UNKNOWN_SOURCE_CODE, defaults={"name": "未知来源 unknown", "kind": LeadSource.Kind.ADS}
+        )[0].pk
+    group_ids = _groups_ensure(codes={item.group for item in kept if item.group})
+    customer_ids = _customers_ensure(items=kept, unknown_source_id=source_ids[UNKNOWN_SOURCE_CODE])
+    for item in kept:
+        item.group_id = group_ids.get(item.group)
+        item.customer_id = customer_ids[id(item)]
+    return kept
+
+
+def _groups_ensure(*, codes: set[str]) -> dict[str, int]:
+    if not codes:
+        return {}
+    found = dict(Group.objects.filter(code__in=codes).values_list("code", "pk"))
+    missing = codes - set(found)
+    if missing:
+        Group.objects.bulk_create([Group(code=code, name=code) for code in sorted(missing)], ignore_conflicts=True)
+        found = dict(Group.objects.filter(code__in=codes).values_list("code", "pk"))
+    return found
+
+
+def _customers_ensure(*, items: list[_Item], unknown_source_id: int) -> dict[int, int]:
+    """The customer id of every item (keyed by `id(item)`), creating unknown customers.
+
+    A customer is found by phone first, then by external_id; an item carrying both attaches the one
+    the customer lacks. A customer whose source is still `unknown` takes the source an event names.
+    """
+    phones = {item.phone for item in items if item.phone}
+    external_ids = {item.external_id for item in items if item.external_id}
+    existing = list(
+        Customer.objects.filter(Q(phone__in=phones) | Q(external_id__in=external_ids)).only(
+            "pk", "phone", "external_id", "source_id"
+        )
+    )
+    by_phone = {c.phone: c for c in existing if c.phone}
+    by_external = {c.external_id: c for c in existing if c.external_id}
+    changed: set[int] = set()
+    new: list[Customer] = []
+    item_customer: dict[int, Customer] = {}
+    # Items naming both a phone and an external id go first, so that the other items of the same
+    # new customer find it under either key.
+    for item in sorted(items, key=lambda i: (not (i.phone and i.external_id), i.at, i.client_id)):
+        customer = (by_phone.get(item.phone) if item.phone else None) or (
+            by_external.get(item.external_id) if item.external_id else None
+        )
+        if customer is None:
+            customer = Customer(source_id=unknown_source_id)
+            new.append(customer)
+        if item.phone and customer.phone is None and item.phone not in by_phone:
+            customer.phone = item.phone
+            by_phone[item.phone] = customer
+            changed.add(id(customer))
+        if item.external_id and customer.external_id is None and item.external_id not in by_external:
+            customer.external_id = item.external_id
+            by_external[item.external_id] = customer
+            changed.add(id(customer))
+        item_customer[id(item)] = customer
+    # Earliest first: a customer still of the `unknown` source takes its earliest event's source.
+    for item in sorted(items, key=lambda i: (i.at, i.client_id)):
+        customer = item_customer[id(item)]
+        if item.source_id and customer.source_id == unknown_source_id:
+            customer.source_id = item.source_id
+            changed.add(id(customer))
+
+    updated = [c for c in existing if id(c) in changed]
+    if updated:
+        Customer.objects.bulk_update(updated, ["phone", "external_id", "source_id"], batch_size=1000)
+    if new:
+        # A customer created meanwhile by a concurrent batch is skipped here and found below.
+        Customer.objects.bulk_create(new, batch_size=INSERT_CHUNK_ROWS, ignore_conflicts=True)
+        new_phones = {c.phone for c in new if c.phone}
+        new_external = {c.external_id for c in new if c.external_id}
+        fresh = Customer.objects.filter(Q(phone__in=new_phones) | Q(external_id__in=new_external)).values_list(
+            "pk", "phone", "external_id"
+        )
+        pk_by_phone = {phone: pk for pk, phone, _ in fresh if phone}
+        pk_by_external = {ext: pk for pk, _, ext in fresh if ext}
+        for customer in new:
+            customer.pk = pk_by_phone.get(customer.phone) or pk_by_external.get(customer.external_id)
+    return {key: customer.pk for key, customer in item_customer.items()}
+
+
+_EVENT_COLUMNS = [
+    "client_id",
+    "type",
+    "at",
+    "customer_id",
+    "staff_id",
+    "script_id",
+    "group_id",
+    "direction",
+    "text",
+    "amount",
+    "order_no",
+    "source_id",
+    "received_at",
+]
+
+
+def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> list[Event]:
+    """Insert the events, skipping ids stored meanwhile, then their orders; returns what was stored."""
+    if not items:
+        return []
+    now = timezone.now()
+    rows = [
+        [
+            item.client_id,
+            item.type,
+            item.at,
+            item.customer_id,
+            item.staff_id,
+            item.script_id,
+            item.group_id,
+            item.direction,
+            item.text,
+            item.amount,
+            item.order_no,
+            item.source_id,
+            now,
+        ]
+        for item in items
+    ]
+    stored = dict(
+        (client_id, pk)
+        for pk, client_id in _insert_ignoring_conflicts(
+            model=Event, columns=_EVENT_COLUMNS, rows=rows, conflict="client_id", returning=["id", "client_id"]
+        )
+    )
+    inserted = []
+    for item in items:
+        if item.client_id in stored:
+            event = Event(
+                pk=stored[item.client_id],
+                client_id=item.client_id,
+                type=item.type,
+                at=item.at,
+                customer_id=item.customer_id,
+                staff_id=item.staff_id,
+                group_id=item.group_id,
+                amount=item.amount,
+                order_no=item.order_no,
+            )
+            event.index = item.index
+            inserted.append(event)
+    orders = [event for event in inserted if event.type == EventType.ORDER]
+    if orders:
+        stored_orders = {
+            order_no
+            for (order_no,) in _insert_ignoring_conflicts(
+                model=Order,
+                columns=["order_no", "customer_id", "amount", "ordered_at", "event_id"],
+                rows=[[e.order_no, e.customer_id, e.amount, e.at, e.pk] for e in orders],
+                conflict="order_no",
+                returning=["order_no"],
+            )
+        }
+        # An order number taken by a concurrent import or batch since the check: the event goes too.
+        lost = [e for e in orders if e.order_no not in stored_orders]
+        if lost:
+            Event.objects.filter(pk__in=[e.pk for e in lost]).delete()
+            for event in lost:
+                errors[event.index] = [f"order_no: '{event.order_no}' is already used by another order"]
+            lost_pks = {e.pk for e in lost}
+            inserted = [e for e in inserted if e.pk not in lost_pks]
+    return inserted
+
+
+def _insert_ignoring_conflicts(*, model, columns: list[str], rows: list[list], conflict: str, returning: list[str]):
+    """INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING …: the rows this call stored."""
+    qn = connection.ops.quote_name
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    fields = [by_attname[column] for column in columns]
+    column_sql = ", ".join(qn(f.column) for f in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    stored = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), INSERT_CHUNK_ROWS):
+            chunk = rows[start : start + INSERT_CHUNK_ROWS]
+            params = [
+                f.get_db_prep_save(value, connection) for row in chunk for f, value in zip(fields, row, strict=True)
+            ]
+            statement = (
+                f"INSERT INTO {qn(model._meta.db_table)} ({column_sql}) VALUES "  # noqa: S608 (names only)
+                + ", ".join([row_sql] * len(chunk))
+                + f" ON CONFLICT ({qn(conflict)}) DO NOTHING RETURNING {', '.join(qn(c) for c in returning)}"
+            )
+            cursor.execute(statement, params)
+            stored.extend(cursor.fetchall())
+    return stored
+
+
+def _memberships_refresh(*, events: list[Event]) -> None:
+    """Set each touched (customer, group) membership from its latest join/leave by (at, id)."""
+    if not events:
+        return
+    pairs = {(e.customer_id, e.group_id) for e in events}
+    history = (
+        Event.objects.filter(
+            type__in=GROUP_EVENTS,
+            customer_id__in={c for c, _ in pairs},
+            group_id__in={g for _, g in pairs},
+        )
+        .order_by("at", "client_id")
+        .values_list("customer_id", "group_id", "type", "at")
+    )
+    latest: dict[tuple[int, int], tuple[str, dt.datetime]] = {}
+    last_join: dict[tuple[int, int], dt.datetime] = {}
+    for customer_id, group_id, event_type, at in history:
+        key = (customer_id, group_id)
+        if key not in pairs:
+            continue
+        latest[key] = (event_type, at)
+        if event_type == EventType.GROUP_JOINED:
+            last_join[key] = at
+    memberships = [
+        GroupMembership(
+            customer_id=customer_id,
+            group_id=group_id,
+            joined_at=last_join[(customer_id, group_id)],
+            left_at=at if event_type == EventType.GROUP_LEFT else None,
+        )
+        for (customer_id, group_id), (event_type, at) in latest.items()
+        if (customer_id, group_id) in last_join
+    ]
+    GroupMembership.objects.bulk_create(
+        memberships,
+        batch_size=INSERT_CHUNK_ROWS,
+        update_conflicts=True,
+        unique_fields=["group", "customer"],
+        update_fields=["joined_at", "left_at"],
+    )
+
+
+def customers_owner_from_events(*, customer_ids: set[int]) -> int:
+    """The owner rule of SPEC §2 for these customers; returns how many owners were set or moved.
+
+    A customer without an owner gets the staff of its first friend_added, from that event's time.
+    An owner that came from this rule follows the earliest friend_added when an earlier one
+    arrives late; owners set by import, by hand or by hand-over are left alone.
+    """
+    first_add: dict[int, tuple[dt.datetime, int]] = {}
+    adds = (
+        Event.objects.filter(customer_id__in=customer_ids, type=EventType.FRIEND_ADDED)
+        .order_by("at", "client_id")
+        .values_list("customer_id", "at", "staff_id")
+    )
+    for customer_id, at, staff_id in adds:
+        first_add.setdefault(customer_id, (at, staff_id))
+    if not first_add:
+        return 0
+    owners = dict(Customer.objects.filter(pk__in=list(first_add)).values_list("pk", "owner_id"))
+    periods: dict[int, list[OwnershipPeriod]] = {}
+    for period in OwnershipPeriod.objects.filter(customer_id__in=list(first_add)).order_by("started_at", "id"):
+        periods.setdefault(period.customer_id, []).append(period)
+
+    to_assign: dict[int, int] = {}
+    to_fix: list[tuple[int, OwnershipPeriod, dt.datetime, int]] = []
+    for customer_id, (at, staff_id) in first_add.items():
+        history = periods.get(customer_id, [])
+        closed_until = max((p.ended_at for p in history if p.ended_at), default=None)
+        start = max(at, closed_until) if closed_until else at
+        if owners.get(customer_id) is None:
+            to_assign[customer_id] = staff_id
+            to_fix.append((customer_id, None, start, staff_id))
+            continue
+        current = next((p for p in history if p.ended_at is None), None)
+        if current is None or current.cause != OwnershipPeriod.Cause.EVENT:
+            continue
+        if (current.started_at, current.staff_id) != (start, staff_id) and start <= current.started_at:
+            to_fix.append((customer_id, current, start, staff_id))
+    if not to_fix:
+        return 0
+
+    now = timezone.now()
+    customers_assign_owner(assignments=to_assign, at=now, cause=OwnershipPeriod.Cause.EVENT)
+    # customers_assign_owner opens every period at one moment; each starts at its own first add.
+    opened = {
+        p.customer_id: p for p in OwnershipPeriod.objects.filter(customer_id__in=list(to_assign), ended_at__isnull=True)
+    }
+    fixed_periods = []
+    moved_customers = []
+    for customer_id, period, start, staff_id in to_fix:
+        period = period or opened[customer_id]
+        period.started_at = start
+        if period.staff_id != staff_id:
+            period.staff_id = staff_id
+            moved_customers.append(Customer(pk=customer_id, owner_id=staff_id))
+        fixed_periods.append(period)
+    OwnershipPeriod.objects.bulk_update(fixed_periods, ["started_at", "staff"], batch_size=1000)
+    if moved_customers:
+        Customer.objects.bulk_update(moved_customers, ["owner"], batch_size=1000)
+    return len(to_fix)
