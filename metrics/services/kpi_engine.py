@@ -1,0 +1,183 @@
+"""The KPI engine: one day's rows of every dimension, computed set-based and replaced atomically.
+
+`kpis_compute_day` runs one statement per metric family (cohorts, state and sales, groups) and one
+small query for headcount, turns their per-key sums into `DailyKpi` rows, and replaces the day's
+rows in a single transaction: a crash leaves the old rows or the new ones, never a mix.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+
+from customers.models import Event
+from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, ratio
+from metrics.models import DailyKpi, Dimension, KpiComputation
+from staff.models import Staff
+
+from . import kpi_sql
+
+CENT = Decimal("0.01")
+
+
+def day_bounds(day: dt.date, *, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
+    """Start of `day` and start of `day + days`, as aware datetimes in TIME_ZONE."""
+    tz = timezone.get_default_timezone()
+    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(day + dt.timedelta(days=days), dt.time.min, tzinfo=tz)
+    return start, end
+
+
+def _params(day: dt.date) -> dict:
+    start, end = day_bounds(day)
+    _, window_end = day_bounds(day, days=settings.KPI_COHORT_DAYS)
+    adapt = connection.ops.adapt_datetimefield_value
+    return {
+        "start": adapt(start),
+        "end": adapt(end),
+        "window_end": adapt(window_end),
+        "threshold": settings.ACTIVE_MESSAGE_THRESHOLD,
+    }
+
+
+def _fetch(sql: str, params: dict) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+class _Rows:
+    """The day's rows by (dimension, key), each starting at zero for what its dimension carries."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], dict] = {}
+
+    def get(self, dimension: str, key: str) -> dict:
+        row = self.rows.get((dimension, key))
+        if row is None:
+            carried = DIMENSION_METRICS[dimension]
+            row = {m: (0 if m in carried else None) for m in ALL_METRICS}
+            if "revenue" in carried:
+                row["revenue"] = Decimal("0.00")
+            row["reply_seconds"] = 0.0
+            self.rows[(dimension, key)] = row
+        return row
+
+    def add(self, result: list[tuple], columns: tuple[str, ...]) -> None:
+        for dimension, key, *values in result:
+            row = self.get(dimension, key or "")
+            for column, value in zip(columns, values, strict=True):
+                if value is None:
+                    continue
+                if column == "revenue_cents":
+                    row["revenue"] += (Decimal(int(value)) / 100).quantize(CENT)
+                elif column == "reply_seconds":
+                    row["reply_seconds"] += float(value)
+                else:
+                    row[column] += int(value)
+
+
+def _headcount(rows: _Rows, day: dt.date) -> None:
+    """Staff of every role on the payroll on `day`: org all, team its current members, staff 1 or 0."""
+    on_payroll = Staff.objects.filter(joined_on__lte=day).exclude(left_on__lte=day)
+    org = rows.get(Dimension.ORG, "")
+    for username, team_code in on_payroll.values_list("user__username", "team__code"):
+        org["headcount"] += 1
+        rows.get(Dimension.STAFF, username)["headcount"] += 1
+        if team_code:
+            rows.get(Dimension.TEAM, team_code)["headcount"] += 1
+
+
+def _finish(row: dict) -> dict:
+    replied = row["chats_replied"]
+    reply_seconds = row.pop("reply_seconds")
+    for rate, (num, den) in RATE_OF_SUMS.items():
+        if row[den] is not None:
+            row[rate] = ratio(row[num], row[den])
+    if row["chats"] is not None:
+        row["first_reply_minutes"] = ratio(reply_seconds / 60.0, replied)
+    if row["headcount"] is not None:
+        row["revenue_per_head"] = ratio(row["revenue"], row["headcount"])
+        row["fans_per_head"] = ratio(row["fans_total"], row["headcount"])
+    return row
+
+
+def kpis_rows_for_day(*, day: dt.date) -> list[dict]:
+    """Every non-zero row of `day` (plus the org row), without writing anything."""
+    params = _params(day)
+    rows = _Rows()
+    rows.get(Dimension.ORG, "")
+    rows.add(_fetch(kpi_sql.COHORT_SQL, params), kpi_sql.COHORT_COLUMNS)
+    state_sql = kpi_sql.STATE_SQL.replace("{reply_seconds}", kpi_sql.REPLY_SECONDS[connection.vendor])
+    rows.add(_fetch(state_sql, params), kpi_sql.STATE_COLUMNS)
+    rows.add(_fetch(kpi_sql.GROUP_SQL, params), kpi_sql.GROUP_COLUMNS)
+    _headcount(rows, day)
+    result = []
+    for (dimension, key), row in sorted(rows.rows.items()):
+        has_value = any(row[m] for m in ALL_METRICS if row[m] is not None)
+        if has_value or dimension == Dimension.ORG:
+            result.append({"date": day, "dimension": dimension, "key": key, **_finish(row)})
+    return result
+
+
+def kpis_compute_day(*, day: dt.date) -> int:
+    """Compute and store every KPI row of `day`, replacing its old rows in one transaction.
+
+    Idempotent: the same events give the same rows however often it runs. Returns the row count.
+    """
+    started = time.monotonic()
+    rows = kpis_rows_for_day(day=day)
+    now = timezone.now()
+    with transaction.atomic():
+        DailyKpi.objects.filter(date=day).delete()
+        DailyKpi.objects.bulk_create([DailyKpi(computed_at=now, **row) for row in rows], batch_size=2000)
+        KpiComputation.objects.update_or_create(
+            date=day,
+            defaults={
+                "computed_at": now,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+                "rows": len(rows),
+            },
+        )
+    return len(rows)
+
+
+def kpi_days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
+    return [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
+
+
+def kpis_compute_range(
+    *, date_from: dt.date, date_to: dt.date, on_day: Callable[[dt.date, int], None] | None = None
+) -> int:
+    """Compute every day of the range in turn; `on_day(day, rows)` reports progress. Returns rows."""
+    total = 0
+    for day in kpi_days(date_from, date_to):
+        count = kpis_compute_day(day=day)
+        total += count
+        if on_day is not None:
+            on_day(day, count)
+    return total
+
+
+def kpi_recent_days(*, today: dt.date | None = None) -> list[dt.date]:
+    """The last W complete days (today - W .. yesterday): the nightly recompute completes their cohorts."""
+    today = today or timezone.localdate()
+    return kpi_days(today - dt.timedelta(days=settings.KPI_COHORT_DAYS), today - dt.timedelta(days=1))
+
+
+def kpi_missing_days(*, today: dt.date | None = None) -> list[dt.date]:
+    """Days from the first event's day to yesterday never computed, plus the last W days."""
+    today = today or timezone.localdate()
+    first_at = Event.objects.aggregate(first=Min("at"))["first"]
+    recent = set(kpi_recent_days(today=today))
+    if first_at is None:
+        return sorted(recent)
+    first_day = timezone.localtime(first_at).date()
+    every = kpi_days(first_day, today - dt.timedelta(days=1))
+    computed = set(KpiComputation.objects.filter(date__gte=first_day, date__lt=today).values_list("date", flat=True))
+    return sorted(recent | {d for d in every if d not in computed})

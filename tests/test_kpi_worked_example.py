@@ -1,0 +1,116 @@
+"""SPEC §4's worked example, end to end: its events go through `events_ingest`, the engine computes
+2026-11-02..2026-11-10, and every daily row and range summary must match to 6 decimals; every
+(date, dimension, key) the example does not list must hold only zeros."""
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from campaigns.models import Script
+from customers.models import Customer, LeadSource
+from customers.services.events import events_ingest
+from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS
+from metrics.models import DailyKpi
+from metrics.selectors import kpi_summary
+from metrics.services.kpi_engine import kpi_days, kpis_compute_range
+from staff.models import Staff
+from tests.factories import StaffFactory, TeamFactory
+
+_SHARED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "kpi-worked-example.json"
+_COPY = Path(__file__).resolve().parent / "data" / "kpi-worked-example.json"
+EXAMPLE = json.loads((_SHARED if _SHARED.exists() else _COPY).read_text())
+DATE_FROM = dt.date.fromisoformat(EXAMPLE["date_from"])
+DATE_TO = dt.date.fromisoformat(EXAMPLE["date_to"])
+
+
+def _setup_world():
+    teams = {code: TeamFactory(code=code, name=name) for code, name in EXAMPLE["teams"].items()}
+    for username, info in EXAMPLE["staff"].items():
+        StaffFactory(
+            user__username=username,
+            team=teams[info["team"]],
+            role=info["role"],
+            joined_on=dt.date.fromisoformat(info["joined_on"]),
+            left_on=dt.date.fromisoformat(info["left_on"]) if info["left_on"] else None,
+        )
+    for code, kind in EXAMPLE["lead_sources"].items():
+        LeadSource.objects.create(code=code, name=code, kind=kind)
+    for code in EXAMPLE["scripts"]:
+        Script.objects.create(code=code, name=code)
+
+
+def _close(actual, expected) -> bool:
+    if expected is None or actual is None:
+        return expected is None and actual is None
+    return round(float(actual), 6) == pytest.approx(round(float(expected), 6), abs=1e-6)
+
+
+def _compare(actual: dict, expected: dict, where: str) -> list[str]:
+    problems = []
+    for metric in ALL_METRICS:
+        want = expected.get(metric)
+        if not _close(actual[metric], want):
+            problems.append(f"{where} {metric}: got {actual[metric]!r}, expected {want!r}")
+    return problems
+
+
+def _zero_row(dimension: str) -> dict:
+    """What an unlisted row means: zeros for counts, null rates, null for what is not carried."""
+    carried = DIMENSION_METRICS[dimension]
+    rates = set(RATE_OF_SUMS) | {"first_reply_minutes", "revenue_per_head", "fans_per_head"}
+    return {m: (0 if m in carried and m not in rates else None) for m in ALL_METRICS}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("arrival", ["as_listed", "shuffled"])
+def test_worked_example(arrival):
+    _setup_world()
+    events = list(EXAMPLE["events"])
+    if arrival == "shuffled":
+        random.Random(4).shuffle(events)
+        # Arriving in two batches, the later one first, must not change a number either.
+        result_late = events_ingest(events=events[12:])
+        result_early = events_ingest(events=events[:12])
+        assert result_late.errors == [] and result_early.errors == []
+    else:
+        assert events_ingest(events=events).errors == []
+
+    owners = dict(Customer.objects.values_list("phone", "owner__user__username"))
+    assert owners == EXAMPLE["expected_owner"]
+
+    kpis_compute_range(date_from=DATE_FROM, date_to=DATE_TO)
+
+    stored = {(r.date.isoformat(), r.dimension, r.key): r for r in DailyKpi.objects.all()}
+    problems = []
+    listed = set()
+    for expected in EXAMPLE["expected_daily"]:
+        where = (expected["date"], expected["dimension"], expected["key"])
+        listed.add(where)
+        row = stored.get(where)
+        actual = {m: getattr(row, m) for m in ALL_METRICS} if row else _zero_row(expected["dimension"])
+        full = {m: expected.get(m) for m in ALL_METRICS}
+        problems += _compare(actual, full, f"daily {where}")
+    for where, row in stored.items():
+        if where not in listed:
+            problems += _compare(
+                {m: getattr(row, m) for m in ALL_METRICS}, _zero_row(row.dimension), f"unlisted {where}"
+            )
+    assert {r.date for r in DailyKpi.objects.all()} <= set(kpi_days(DATE_FROM, DATE_TO))
+
+    summaries = {}
+    for dimension in DIMENSION_METRICS:
+        for row in kpi_summary(dimension=dimension, date_from=DATE_FROM, date_to=DATE_TO):
+            summaries[(dimension, row["key"])] = row
+    for expected in EXAMPLE["expected_summary"]:
+        where = (expected["dimension"], expected["key"])
+        actual = summaries.pop(where, None)
+        assert actual is not None, f"no summary for {where}"
+        problems += _compare(actual, {m: expected.get(m) for m in ALL_METRICS}, f"summary {where}")
+    for where, row in summaries.items():
+        problems += _compare(row, _zero_row(where[0]), f"unlisted summary {where}")
+    assert problems == []
+    assert len(stored) >= len(EXAMPLE["expected_daily"])
+    assert Staff.objects.count() == 4
