@@ -13,6 +13,18 @@ from staff.roles import role_for, staff_for
 
 from .definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
 from .models import DailyKpi, Dimension, KpiComputation
+from .report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
+
+__all__ = [
+    "funnel_report",
+    "group_effect_report",
+    "kpi_coverage",
+    "kpi_daily",
+    "kpi_keys_visible",
+    "kpi_summary",
+    "repurchase_report",
+    "script_report",
+]
 
 SUMMED_METRICS = (
     "requests",
