@@ -1,1 +1,13 @@
-urlpatterns: list = []
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from . import apis
+
+router = SimpleRouter()
+router.register("teams", apis.TeamViewSet, basename="team")
+router.register("staff", apis.StaffViewSet, basename="staff")
+
+urlpatterns = [
+    path("auth/token/", apis.TokenApi.as_view(), name="auth-token"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,20 @@
+from rest_framework import serializers
+
+from staff.serializers import StaffUsernameField
+
+from .models import Group, Script
+
+
+class ScriptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Script
+        fields = ["code", "name", "text", "active"]
+
+
+class GroupSerializer(serializers.ModelSerializer):
+    owner = StaffUsernameField(required=False, allow_null=True)
+
+    class Meta:
+        model = Group
+        fields = ["code", "name", "owner", "created_at"]
+        read_only_fields = ["created_at"]

@@ -1,0 +1,64 @@
+"""Reading customers, always within what the user may see (SPEC §2 roles)."""
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from staff.roles import scope_by_owner
+
+from .models import Customer, OwnershipPeriod, StageTransition
+
+
+def _phone_digits(term: str) -> str:
+    """The digits of a phone search, without a +86 / 0086 country prefix."""
+    digits = re.sub(r"\D", "", term)
+    for prefix in ("0086", "86"):
+        if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
+            return digits[len(prefix) :]
+    return digits
+
+
+def customer_list_for(*, user, filters: Mapping[str, Any]) -> QuerySet[Customer]:
+    """The user's customers (all, their team's, or their own), narrowed by validated filters.
+
+    `filters` may hold `stage`, `source` (LeadSource), `owner` (Staff), `tag` (Tag) and `search`
+    (name, phone digits, external id or remark). Owner, source and tags come in a constant number
+    of queries, whatever the page size.
+    """
+    customers = scope_by_owner(Customer.objects.all(), user)
+    if filters.get("stage"):
+        customers = customers.filter(stage=filters["stage"])
+    if filters.get("source") is not None:
+        customers = customers.filter(source=filters["source"])
+    if filters.get("owner") is not None:
+        customers = customers.filter(owner=filters["owner"])
+    if filters.get("tag") is not None:
+        customers = customers.filter(tags=filters["tag"])
+    term = (filters.get("search") or "").strip()
+    if term:
+        match = Q(name__icontains=term) | Q(external_id__icontains=term) | Q(remark__icontains=term)
+        digits = _phone_digits(term)
+        if digits:
+            match |= Q(phone__contains=digits)
+        customers = customers.filter(match)
+    return customers.select_related("source", "owner__user").prefetch_related("tags").order_by("-id")
+
+
+def _with_history(customers: QuerySet[Customer]) -> QuerySet[Customer]:
+    return customers.select_related("source", "owner__user").prefetch_related(
+        "tags",
+        Prefetch("stage_transitions", StageTransition.objects.select_related("event", "changed_by")),
+        Prefetch("ownership_periods", OwnershipPeriod.objects.select_related("staff__user", "changed_by")),
+    )
+
+
+def customer_get_for(*, user, customer_id: int) -> Customer:
+    """One customer the user may see, with its stage and ownership history; DoesNotExist otherwise."""
+    return _with_history(scope_by_owner(Customer.objects.all(), user)).get(pk=customer_id)
+
+
+def customer_get(*, customer_id: int) -> Customer:
+    """One customer with its history, unscoped: for answering a change the user was allowed to make."""
+    return _with_history(Customer.objects.all()).get(pk=customer_id)

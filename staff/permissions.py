@@ -1,0 +1,26 @@
+"""DRF permissions built on `staff.roles`: who may write what."""
+
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+
+from .roles import is_manager, staff_for
+
+
+class IsStaffMember(BasePermission):
+    """Any signed-in user who is a staff member (or a superuser)."""
+
+    message = "需要员工账号 a staff account is required."
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        return bool(user and user.is_authenticated and (user.is_superuser or staff_for(user) is not None))
+
+
+class IsManagerOrReadOnly(IsStaffMember):
+    """Reads for every staff member; writes for managers only."""
+
+    message = "只有运营负责人可以修改 only managers may change this."
+
+    def has_permission(self, request, view) -> bool:
+        if not super().has_permission(request, view):
+            return False
+        return request.method in SAFE_METHODS or is_manager(request.user)

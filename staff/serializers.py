@@ -1,0 +1,114 @@
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import serializers
+
+from .models import Staff, Team
+
+
+class TokenRequestSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
+
+    def validate(self, attrs):
+        user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
+        if user is None:
+            raise serializers.ValidationError(
+                {"password": "用户名或密码错误 unknown username or wrong password (or the account is disabled)."}
+            )
+        attrs["user"] = user
+        return attrs
+
+
+class TokenSerializer(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TeamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Team
+        fields = ["code", "name"]
+
+
+class StaffOutputSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username")
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Staff
+        fields = [
+            "username",
+            "name",
+            "team",
+            "role",
+            "status",
+            "hire_type",
+            "joined_on",
+            "left_on",
+            "capacity",
+            "weight",
+        ]
+
+
+class StaffInputSerializer(serializers.Serializer):
+    """Create (username and password required) or update (password refused) a staff member."""
+
+    username = serializers.RegexField(r"^[\w.@+-]+\Z", max_length=150)
+    password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(), required=False, allow_null=True)
+    role = serializers.ChoiceField(choices=Staff.Role.choices, required=False)
+    status = serializers.ChoiceField(choices=Staff.Status.choices, required=False)
+    hire_type = serializers.ChoiceField(choices=Staff.HireType.choices, required=False)
+    joined_on = serializers.DateField(required=False, allow_null=True)
+    left_on = serializers.DateField(required=False, allow_null=True)
+    capacity = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
+    weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None:
+            # The password is chosen once, on create; later changes go through the user's own password flow.
+            self.fields["password"].required = False
+
+    def validate_username(self, value: str) -> str:
+        users = get_user_model().objects.filter(username=value)
+        if self.instance is not None:
+            users = users.exclude(pk=self.instance.user_id)
+        if users.exists():
+            raise serializers.ValidationError(f"用户名已存在 username {value!r} is already taken.")
+        return value
+
+    def validate_password(self, value: str) -> str:
+        if self.instance is not None:
+            raise serializers.ValidationError(
+                "密码只能在创建时设置 the password is set only when the staff is created."
+            )
+        try:
+            validate_password(value)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(list(exc.messages)) from exc
+        return value
+
+    def validate(self, attrs):
+        joined_on = attrs.get("joined_on", getattr(self.instance, "joined_on", None))
+        left_on = attrs.get("left_on", getattr(self.instance, "left_on", None))
+        if joined_on and left_on and left_on < joined_on:
+            raise serializers.ValidationError({"left_on": "离职日期早于入职日期 left_on is before joined_on."})
+        return attrs
+
+
+class StaffUsernameField(serializers.SlugRelatedField):
+    """A staff member named by their username; an unknown username is a 400 naming it."""
+
+    default_error_messages = {
+        "does_not_exist": "没有这个员工 no staff with username {value}.",
+        "invalid": "需要用户名 a username string is expected.",
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", Staff.objects.select_related("user", "team"))
+        super().__init__(slug_field="user__username", **kwargs)
+
+    def to_representation(self, obj):
+        return obj.user.username

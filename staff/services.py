@@ -1,0 +1,77 @@
+"""Writing staff: the Django user and its Staff row change together."""
+
+import datetime as dt
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from .models import Staff, Team
+
+# Staff columns a manager may change through `staff_update`.
+STAFF_FIELDS = ("name", "team", "role", "status", "hire_type", "joined_on", "left_on", "capacity", "weight")
+
+
+@transaction.atomic
+def staff_create(
+    *,
+    username: str,
+    password: str,
+    name: str = "",
+    team: Team | None = None,
+    role: str = Staff.Role.OPERATOR,
+    status: str = Staff.Status.ACTIVE,
+    hire_type: str = Staff.HireType.EXTERNAL,
+    joined_on: dt.date | None = None,
+    left_on: dt.date | None = None,
+    capacity: int = 1000,
+    weight: Decimal = Decimal("1"),
+) -> Staff:
+    """Create the Django user (password hashed) and its staff member."""
+    user = get_user_model().objects.create_user(
+        username=username, password=password, is_active=status != Staff.Status.EXITED
+    )
+    return Staff.objects.create(
+        user=user,
+        name=name,
+        team=team,
+        role=role,
+        status=status,
+        hire_type=hire_type,
+        joined_on=joined_on,
+        left_on=left_on,
+        capacity=capacity,
+        weight=weight,
+    )
+
+
+@transaction.atomic
+def staff_update(*, staff: Staff, data: Mapping[str, Any], performed_by) -> Staff:
+    """Apply validated changes (`username` and any of STAFF_FIELDS) made by `performed_by`.
+
+    An exited staff member can no longer sign in; setting them active again restores access.
+    """
+    user = staff.user
+    user_fields = []
+    if "username" in data and data["username"] != user.username:
+        user.username = data["username"]
+        user_fields.append("username")
+    changed = [field for field in STAFF_FIELDS if field in data and getattr(staff, field) != data[field]]
+    for field in changed:
+        setattr(staff, field, data[field])
+    if "status" in changed:
+        user.is_active = staff.status != Staff.Status.EXITED
+        user_fields.append("is_active")
+    if user_fields:
+        user.save(update_fields=user_fields)
+    if changed:
+        staff.save(update_fields=changed)
+    return staff
+
+
+@transaction.atomic
+def staff_delete(*, staff: Staff) -> None:
+    """Delete the staff member with their user. Raises ProtectedError while history points at them."""
+    staff.user.delete()
