@@ -1,0 +1,236 @@
+"""Reading uploaded lead lists: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX (first sheet).
+
+`import_file_inspect` checks a file before anything is stored in the database (size, type,
+encoding, header) and raises `ImportFileError` with a message meant for the uploader;
+`import_file_chunks` then streams its data rows in chunks of plain strings, keyed by the canonical
+column names, so memory stays flat whatever the file size.
+"""
+
+import codecs
+import csv
+import datetime as dt
+import io
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+# Canonical column → accepted headers (compared case-insensitively, spaces trimmed).
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "phone": ("phone", "mobile", "手机号", "手机号码", "手机"),
+    "name": ("name", "姓名", "客户姓名"),
+    "tags": ("tags", "tag", "标签"),
+    "remark": ("remark", "备注"),
+    "order_no": ("order_no", "订单号"),
+    "amount": ("amount", "金额"),
+    "ordered_at": ("ordered_at", "下单时间"),
+}
+COLUMNS = tuple(HEADER_ALIASES)
+ORDER_COLUMNS = ("order_no", "amount", "ordered_at")
+EXTENSIONS = (".csv", ".xlsx")
+_ALIAS_TO_COLUMN = {alias.lower(): column for column, aliases in HEADER_ALIASES.items() for alias in aliases}
+_SNIFF_BYTES = 1 << 20
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be imported; the message says why, in Chinese and English."""
+
+
+@dataclass(frozen=True)
+class ImportFile:
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    encoding: str  # the CSV encoding; "" for XLSX
+    columns: dict[str, int]  # canonical column → position in the header row
+    size: int
+
+
+def accepted_headers(column: str) -> str:
+    return " / ".join(HEADER_ALIASES[column])
+
+
+def import_file_inspect(*, path: Path, file_name: str, max_bytes: int, needs_orders: bool = False) -> ImportFile:
+    """Check the file and map its header; raise `ImportFileError` if it cannot be imported."""
+    path = Path(path)
+    suffix = Path(file_name).suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise ImportFileError(
+            f"文件类型不支持 unsupported file type {suffix or '(none)'}: only .csv and .xlsx are accepted"
+        )
+    size = path.stat().st_size
+    if size == 0:
+        raise ImportFileError("文件是空的 the file is empty")
+    if size > max_bytes:
+        raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {max_bytes} bytes")
+    if suffix == ".csv":
+        encoding = _detect_encoding(path)
+        header = _csv_header(path, encoding)
+        kind = "csv"
+    else:
+        encoding = ""
+        header = _xlsx_header(path)
+        kind = "xlsx"
+    columns = _map_header(header)
+    if "phone" not in columns:
+        raise ImportFileError(
+            f"缺少手机号列 no phone column: the header must name one of {accepted_headers('phone')}"
+            f" (found: {', '.join(h for h in header if h) or 'nothing'})"
+        )
+    if needs_orders:
+        missing = [c for c in ORDER_COLUMNS if c not in columns]
+        if missing:
+            wanted = "; ".join(accepted_headers(c) for c in missing)
+            raise ImportFileError(f"订单文件缺少列 an order file needs the columns: {wanted}")
+    info = ImportFile(path=path, kind=kind, encoding=encoding, columns=columns, size=size)
+    if not _has_data_row(info):
+        raise ImportFileError("文件没有数据行 the file has a header but no data rows")
+    return info
+
+
+def import_file_chunks(info: ImportFile, *, chunk_rows: int = 100_000) -> Iterator[tuple[dict[str, list[str]], float]]:
+    """Yield (chunk, share of the file read so far); a chunk maps `row_no` and each column to a list.
+
+    `row_no` is the row as a spreadsheet shows it (the header is row 1). Blank rows are no data rows
+    and are skipped, keeping the numbering of those after them.
+    """
+    if info.kind == "csv":
+        yield from _csv_chunks(info, chunk_rows)
+    else:
+        yield from _xlsx_chunks(info, chunk_rows)
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 (with or without BOM) if the whole file decodes as such, else GB18030 (a superset of GBK)."""
+    with path.open("rb") as fh:
+        head = fh.read(4)
+    if head.startswith(codecs.BOM_UTF8):
+        candidates = ("utf-8-sig",)
+    else:
+        candidates = ("utf-8", "gb18030")
+    for encoding in candidates:
+        if _decodes(path, encoding):
+            return encoding
+    raise ImportFileError("无法识别文件编码 cannot decode the file: save it as UTF-8 or GBK CSV, or as XLSX")
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as fh:
+        try:
+            while block := fh.read(_SNIFF_BYTES):
+                if b"\x00" in block:
+                    return False
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _csv_header(path: Path, encoding: str) -> list[str]:
+    with path.open(encoding=encoding, newline="") as fh:
+        for row in csv.reader(fh):
+            if any(cell.strip() for cell in row):
+                return row
+    raise ImportFileError("文件是空的 the file is empty")
+
+
+def _xlsx_header(path: Path) -> list[str]:
+    for row in _xlsx_rows(path):
+        if any(cell for cell in row):
+            return row
+    raise ImportFileError("文件是空的 the file is empty")
+
+
+def _map_header(header: list[str]) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for position, title in enumerate(header):
+        column = _ALIAS_TO_COLUMN.get(str(title).strip().lstrip("\ufeff").lower())
+        if column and column not in columns:
+            columns[column] = position
+    return columns
+
+
+def _has_data_row(info: ImportFile) -> bool:
+    for chunk, _ in import_file_chunks(info, chunk_rows=1):
+        if chunk["row_no"]:
+            return True
+    return False
+
+
+def _csv_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[dict[str, list[str]], float]]:
+    with info.path.open("rb") as raw:
+        text = io.TextIOWrapper(raw, encoding=info.encoding, newline="")
+        rows = ((row_no, row) for row_no, row in enumerate(csv.reader(text), start=1))
+        try:
+            yield from _rows_to_chunks(info, rows, chunk_rows, lambda _: raw.tell() / info.size)
+        except csv.Error as exc:
+            raise ImportFileError(f"CSV 格式错误 the CSV cannot be read: {exc}") from exc
+
+
+def _xlsx_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[dict[str, list[str]], float]]:
+    rows = _xlsx_rows(info.path, with_total=True)
+    total = max(next(rows), 1)
+    yield from _rows_to_chunks(info, enumerate(rows, start=1), chunk_rows, lambda row_no: row_no / total)
+
+
+def _rows_to_chunks(info: ImportFile, rows, chunk_rows: int, share) -> Iterator[tuple[dict[str, list[str]], float]]:
+    """Group (row number, cells) after the header into chunks of canonical columns."""
+    positions = [(column, info.columns.get(column)) for column in COLUMNS]
+    header_seen = False
+    chunk = _empty_chunk()
+    row_no = 0
+    for row_no, row in rows:
+        if not header_seen:
+            header_seen = any(cell.strip() for cell in row)
+            continue
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        chunk["row_no"].append(row_no)
+        width = len(cells)
+        for column, position in positions:
+            chunk[column].append(cells[position] if position is not None and position < width else "")
+        if len(chunk["row_no"]) >= chunk_rows:
+            yield chunk, min(share(row_no), 1.0)
+            chunk = _empty_chunk()
+    if chunk["row_no"]:
+        yield chunk, 1.0
+
+
+def _empty_chunk() -> dict[str, list]:
+    return {"row_no": [], **{column: [] for column in COLUMNS}}
+
+
+def _xlsx_rows(path: Path, *, with_total: bool = False) -> Iterator:
+    """The first sheet's rows as lists of strings (after an estimated row count if `with_total`)."""
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
+        raise ImportFileError("不是有效的 XLSX 文件 the file is not a valid XLSX workbook") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        if with_total:
+            yield sheet.max_row or 0
+        for row in sheet.iter_rows(values_only=True):
+            yield [_cell_text(value) for value in row]
+    finally:
+        workbook.close()
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        # Excel stores long digit strings typed as numbers as floats: 13800138000.0.
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)

@@ -1,0 +1,194 @@
+"""Staging tables and the one set-based merge of an import.
+
+Rows that passed the row checks are streamed into temporary tables (`COPY` on PostgreSQL, batched
+inserts on SQLite); `ImportStaging.merge` then moves them into the real tables inside the caller's
+transaction with a handful of statements whose number does not depend on the file size. A crash
+before that transaction commits leaves the real tables untouched, so a re-run starts clean.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Q
+
+from customers.models import ImportJob, Tag
+
+_TABLES = {
+    "import_row": "row_no integer, phone varchar(11), name varchar(100), remark varchar(255),"
+    " order_no varchar(64), amount numeric(12, 2), ordered_at timestamp with time zone, first_of_phone boolean",
+    "import_row_tag": "row_no integer, phone varchar(11), tag varchar(64)",
+    "import_row_error": "row_no integer, value varchar(255), reason varchar(255)",
+    "import_tag_id": "tag varchar(64), tag_id bigint",
+}
+_COLUMNS = {
+    "import_row": ("row_no", "phone", "name", "remark", "order_no", "amount", "ordered_at", "first_of_phone"),
+    "import_row_tag": ("row_no", "phone", "tag"),
+    "import_row_error": ("row_no", "value", "reason"),
+    "import_tag_id": ("tag", "tag_id"),
+}
+# One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
+_SQLITE_BATCH = 2000
+ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to another customer"
+
+
+@dataclass
+class MergeResult:
+    created_ids: list[int]
+    valid_rows: int
+    invalid_rows: int
+    orders_created: int
+    ordered_customer_ids: list[int]
+
+
+class ImportStaging:
+    """The temporary tables of one import run, on the current database connection.
+
+    `import_row.first_of_phone` marks the row that speaks for its customer (name, remark, created
+    or updated): every row of a lead file, the first row of each phone in an order file.
+    """
+
+    def __init__(self, *, orders: bool):
+        self.orders = orders
+        self.postgres = connection.vendor == "postgresql"
+
+    def create(self) -> None:
+        with connection.cursor() as cursor:
+            for table, columns in _TABLES.items():
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+                cursor.execute(f"CREATE TEMPORARY TABLE {table} ({columns})")
+
+    def drop(self) -> None:
+        with connection.cursor() as cursor:
+            for table in _TABLES:
+                cursor.execute(f"DROP TABLE IF EXISTS {table}")
+
+    def write(self, table: str, rows: Sequence[tuple]) -> None:
+        if not rows:
+            return
+        columns = _COLUMNS[table]
+        with connection.cursor() as cursor:
+            if self.postgres:
+                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+                return
+            placeholders = ", ".join(["%s"] * len(columns))
+            sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+            for start in range(0, len(rows), _SQLITE_BATCH):
+                cursor.executemany(sql, [_sqlite_row(row) for row in rows[start : start + _SQLITE_BATCH]])
+
+    def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime) -> MergeResult:
+        """Write customers, tags, orders and the row report of `job`; call inside a transaction."""
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            if self.postgres:
+                cursor.execute("ANALYZE import_row")
+            invalid = self._drop_taken_orders(cursor) if self.orders else 0
+            cursor.execute("SELECT COUNT(*) FROM import_row")
+            valid = cursor.fetchone()[0]
+            cursor.execute(
+                "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
+                " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
+                " WHERE r.first_of_phone AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone)"
+                " ORDER BY r.row_no ON CONFLICT DO NOTHING RETURNING id",
+                [job.source_id, stamp, stamp],
+            )
+            created_ids = sorted(row[0] for row in cursor.fetchall())
+            # Existing customers: name and remark are filled only where they are empty.
+            cursor.execute(
+                "UPDATE customers_customer SET"
+                " name = CASE WHEN customers_customer.name = '' THEN r.name ELSE customers_customer.name END,"
+                " remark = CASE WHEN customers_customer.remark = '' THEN r.remark"
+                " ELSE customers_customer.remark END,"
+                " updated_at = %s"
+                " FROM import_row r WHERE r.phone = customers_customer.phone"
+                " AND r.first_of_phone"
+                " AND ((customers_customer.name = '' AND r.name <> '')"
+                " OR (customers_customer.remark = '' AND r.remark <> ''))",
+                [stamp],
+            )
+            self._merge_tags(cursor, tag_texts)
+            orders_created, ordered_ids = self._merge_orders(cursor, job) if self.orders else (0, [])
+            cursor.execute("DELETE FROM customers_importrowerror WHERE job_id = %s", [job.pk])
+            cursor.execute(
+                "INSERT INTO customers_importrowerror (job_id, row_number, value, reason)"
+                " SELECT %s, row_no, value, reason FROM import_row_error WHERE TRUE ORDER BY row_no",
+                [job.pk],
+            )
+        return MergeResult(
+            created_ids=created_ids,
+            valid_rows=valid,
+            invalid_rows=invalid,
+            orders_created=orders_created,
+            ordered_customer_ids=ordered_ids,
+        )
+
+    def _drop_taken_orders(self, cursor) -> int:
+        """Rows whose order number already belongs to another customer become invalid rows."""
+        cursor.execute(
+            "INSERT INTO import_row_error (row_no, value, reason)"
+            " SELECT r.row_no, r.order_no, %s FROM import_row r"
+            " JOIN customers_order o ON o.order_no = r.order_no"
+            " JOIN customers_customer c ON c.id = o.customer_id"
+            " WHERE c.phone IS NULL OR c.phone <> r.phone",
+            [ORDER_TAKEN],
+        )
+        taken = cursor.rowcount
+        if taken:
+            reason_filter = "SELECT row_no FROM import_row_error WHERE reason = %s"
+            cursor.execute(f"DELETE FROM import_row WHERE row_no IN ({reason_filter})", [ORDER_TAKEN])  # noqa: S608
+            cursor.execute(f"DELETE FROM import_row_tag WHERE row_no IN ({reason_filter})", [ORDER_TAKEN])  # noqa: S608
+            # The first row of a phone may have gone: its next row now speaks for the customer.
+            cursor.execute(
+                "UPDATE import_row SET first_of_phone = TRUE"
+                " WHERE row_no IN (SELECT MIN(row_no) FROM import_row GROUP BY phone)"
+            )
+        return taken
+
+    def _merge_tags(self, cursor, tag_texts: Iterable[str]) -> None:
+        texts = set(tag_texts)
+        if not texts:
+            return
+        tag_ids = _tags_for(texts)
+        self.write("import_tag_id", sorted(tag_ids.items()))
+        cursor.execute(
+            "INSERT INTO customers_customer_tags (customer_id, tag_id)"
+            " SELECT DISTINCT c.id, m.tag_id FROM import_row_tag t"
+            " JOIN import_tag_id m ON m.tag = t.tag"
+            " JOIN customers_customer c ON c.phone = t.phone"
+            " WHERE NOT EXISTS (SELECT 1 FROM customers_customer_tags ct"
+            " WHERE ct.customer_id = c.id AND ct.tag_id = m.tag_id)"
+            " ON CONFLICT DO NOTHING"
+        )
+
+    def _merge_orders(self, cursor, job: ImportJob) -> tuple[int, list[int]]:
+        cursor.execute(
+            "INSERT INTO customers_order (order_no, customer_id, amount, ordered_at, import_job_id)"
+            " SELECT r.order_no, c.id, r.amount, r.ordered_at, %s FROM import_row r"
+            " JOIN customers_customer c ON c.phone = r.phone"
+            " WHERE NOT EXISTS (SELECT 1 FROM customers_order o WHERE o.order_no = r.order_no)"
+            " ORDER BY r.row_no ON CONFLICT DO NOTHING RETURNING customer_id",
+            [job.pk],
+        )
+        customer_ids = [row[0] for row in cursor.fetchall()]
+        return len(customer_ids), sorted(set(customer_ids))
+
+
+def _tags_for(texts: set[str]) -> dict[str, int]:
+    """Tag id for each text: the tag with that code, else with that name, else a new tag."""
+    by_code: dict[str, int] = {}
+    by_name: dict[str, int] = {}
+    for pk, code, name in Tag.objects.filter(Q(code__in=texts) | Q(name__in=texts)).values_list("pk", "code", "name"):
+        by_code[code] = pk
+        by_name.setdefault(name, pk)
+    missing = sorted(texts - by_code.keys() - by_name.keys())
+    if missing:
+        Tag.objects.bulk_create([Tag(code=text, name=text) for text in missing], ignore_conflicts=True)
+        by_code.update(Tag.objects.filter(code__in=missing).values_list("code", "pk"))
+    return {text: by_code.get(text) or by_name[text] for text in texts}
+
+
+def _sqlite_row(row: tuple) -> tuple:
+    return tuple(connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v for v in row)

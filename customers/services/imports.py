@@ -1,0 +1,257 @@
+"""Lead imports (SPEC §5): a file in, every data row accounted for, new customers allocated.
+
+Each data row ends as exactly one of:
+- created: a phone not seen before becomes a customer (stage `lead`, the job's source);
+- updated: the phone is an existing customer: the file's tags are added to theirs, their name and
+  remark are filled only where empty, their owner, source and stage are kept;
+- duplicate: the phone (order files: the order number) appeared on an earlier row of the same
+  file; the first row wins;
+- invalid: the row cannot be imported; the error report gives its reason.
+
+Order-source files also create one order per row (an order number already stored is skipped) and
+move the customers' stage. In an order file several rows may name the same customer: the first of
+them counts as created or updated like any row, the others as updated.
+
+A run reads the file into temporary staging tables, then merges them in one transaction: a crash
+leaves either nothing or the whole import, and `import_job_run` may simply run again.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from customers.import_readers import ImportFileError, import_file_chunks, import_file_inspect
+from customers.models import ImportJob, LeadSource, OwnershipPeriod
+from customers.phones import phone_normalize
+from customers.services.allocation import allocation_plan
+from customers.services.import_rows import order_fields, phone_problem, split_tags
+from customers.services.import_staging import ImportStaging
+from customers.services.ownership import customers_assign_owner_bulk
+from customers.services.stages import customer_stages_refresh
+from staff.models import Team
+
+logger = logging.getLogger(__name__)
+
+CHUNK_ROWS = 100_000
+# Reading the file is this share of the progress bar; the merge transaction is the rest.
+READ_SHARE = 80
+# Customers per stage refresh: keeps each `IN (...)` list short on every database.
+STAGE_REFRESH_BATCH = 5000
+
+ProgressCallback = Callable[[int], None]
+
+
+def import_job_create(
+    *,
+    file: File,
+    file_name: str,
+    source: LeadSource,
+    team: Team | None = None,
+    allocation: str = ImportJob.Allocation.NONE,
+    created_by=None,
+) -> ImportJob:
+    """Store the upload as a queued job after checking the file; raise `ImportFileError` if it is unusable.
+
+    Small files (up to `IMPORT_INLINE_MAX_BYTES`) are imported before this returns; larger ones are
+    handed to a Celery worker once the job is committed.
+    """
+    size = file.size or 0
+    if size == 0:
+        raise ImportFileError("文件是空的 the file is empty")
+    if size > settings.IMPORT_MAX_BYTES:
+        raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {settings.IMPORT_MAX_BYTES} bytes")
+    inline = size <= settings.IMPORT_INLINE_MAX_BYTES
+    with transaction.atomic():
+        job = ImportJob(
+            file_name=file_name[:255],
+            file_size=size,
+            source=source,
+            team=team,
+            allocation=allocation,
+            created_by=created_by,
+        )
+        job.file.save(file_name, file, save=False)
+        try:
+            import_file_inspect(
+                path=job.file.path,
+                file_name=file_name,
+                max_bytes=settings.IMPORT_MAX_BYTES,
+                needs_orders=source.kind == LeadSource.Kind.ORDERS,
+            )
+        except ImportFileError:
+            job.file.delete(save=False)
+            raise
+        job.save()
+        if not inline:
+            from customers.tasks import import_run
+
+            transaction.on_commit(lambda: import_run.delay(job.pk))
+    if inline:
+        import_job_run(job_id=job.pk)
+        job.refresh_from_db()
+    return job
+
+
+def import_job_retry(*, job: ImportJob) -> ImportJob:
+    """Queue a failed or interrupted job again; a finished job is left as it is."""
+    if job.status == ImportJob.Status.DONE:
+        return job
+    from customers.tasks import import_run
+
+    ImportJob.objects.filter(pk=job.pk).exclude(status=ImportJob.Status.DONE).update(
+        status=ImportJob.Status.QUEUED, progress=0, error=""
+    )
+    transaction.on_commit(lambda: import_run.delay(job.pk))
+    job.refresh_from_db()
+    return job
+
+
+def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: ProgressCallback | None = None) -> ImportJob:
+    """Import the job's file; idempotent: a finished job is not imported twice.
+
+    Any failure marks the job `failed` with its reason and leaves no customer, tag, order or owner
+    written; running it again imports the file as if for the first time.
+    """
+    job = ImportJob.objects.select_related("source", "team").get(pk=job_id)
+    started = _job_update(job_id, status=ImportJob.Status.RUNNING, progress=0, error="", started_at=timezone.now())
+    if not started:
+        return job
+    staging = ImportStaging(orders=job.source.kind == LeadSource.Kind.ORDERS)
+    try:
+        staging.create()
+        counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
+        _merge(job=job, staging=staging, counts=counts)
+    except Exception as exc:
+        # Rows' phones must not reach the log: only the kind of failure is logged here.
+        logger.error("import %s failed: %s", job_id, type(exc).__name__)
+        _job_update(job_id, status=ImportJob.Status.FAILED, error=_failure_message(exc), finished_at=timezone.now())
+    finally:
+        staging.drop()
+    if progress:
+        progress(100)
+    job.refresh_from_db()
+    return job
+
+
+def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, progress: ProgressCallback | None) -> dict:
+    """Check every row and stream the good ones into the staging tables; return the row counts."""
+    info = import_file_inspect(
+        path=job.file.path,
+        file_name=job.file_name,
+        max_bytes=settings.IMPORT_MAX_BYTES,
+        needs_orders=staging.orders,
+    )
+    counts = {"total_rows": 0, "duplicates": 0, "invalid": 0, "tags": set(), "order_phones": set()}
+    first_row: dict[str, int] = {}
+    shown = 0
+    for chunk, share in import_file_chunks(info, chunk_rows=chunk_rows):
+        rows, tag_rows, errors = _check_chunk(chunk, first_row=first_row, orders=staging.orders, counts=counts)
+        with transaction.atomic():
+            staging.write("import_row", rows)
+            staging.write("import_row_tag", tag_rows)
+            staging.write("import_row_error", errors)
+        percent = int(share * READ_SHARE)
+        if percent > shown:
+            shown = percent
+            _job_update(job.pk, progress=percent)
+            if progress:
+                progress(percent)
+    return counts
+
+
+def _check_chunk(chunk: dict, *, first_row: dict[str, int], orders: bool, counts: dict):
+    rows, tag_rows, errors = [], [], []
+    tags = counts["tags"]
+    order_phones = counts["order_phones"]
+    columns = zip(
+        chunk["row_no"],
+        chunk["phone"],
+        chunk["name"],
+        chunk["remark"],
+        chunk["tags"],
+        chunk["order_no"],
+        chunk["amount"],
+        chunk["ordered_at"],
+        strict=True,
+    )
+    for row_no, raw_phone, name, remark, raw_tags, order_no, raw_amount, raw_time in columns:
+        phone = phone_normalize(raw_phone) if raw_phone else None
+        if phone is None:
+            errors.append((row_no, raw_phone[:255], phone_problem(raw_phone)))
+            counts["invalid"] += 1
+            continue
+        amount = ordered_at = None
+        key = phone
+        if orders:
+            problem, amount, ordered_at = order_fields(order_no, raw_amount, raw_time)
+            if problem:
+                errors.append((row_no, (order_no or raw_amount or raw_time)[:255], problem))
+                counts["invalid"] += 1
+                continue
+            key = order_no
+        earlier = first_row.get(key)
+        if earlier is not None:
+            counts["duplicates"] += 1
+            errors.append((row_no, key, f"文件内重复 duplicate of row {earlier}"))
+            continue
+        first_row[key] = row_no
+        first_of_phone = True
+        if orders:
+            first_of_phone = phone not in order_phones
+            order_phones.add(phone)
+        rows.append(
+            (row_no, phone, name[:100], remark[:255], order_no if orders else "", amount, ordered_at, first_of_phone)
+        )
+        for tag in split_tags(raw_tags):
+            tag_rows.append((row_no, phone, tag))
+            tags.add(tag)
+    counts["total_rows"] += len(chunk["row_no"])
+    return rows, tag_rows, errors
+
+
+def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+        if locked.status == ImportJob.Status.DONE:
+            return
+        result = staging.merge(job=job, tag_texts=counts["tags"], now=now)
+        plan = allocation_plan(customer_ids=result.created_ids, team=job.team, rule=job.allocation)
+        customers_assign_owner_bulk(
+            assignments=plan.assignments,
+            at=now,
+            cause=OwnershipPeriod.Cause.IMPORT,
+            changed_by=job.created_by,
+        )
+        ordered = result.ordered_customer_ids
+        for start in range(0, len(ordered), STAGE_REFRESH_BATCH):
+            customer_stages_refresh(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], cause="import")
+        created = len(result.created_ids)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.DONE,
+            progress=100,
+            error="",
+            total_rows=counts["total_rows"],
+            created=created,
+            updated=result.valid_rows - created,
+            duplicates=counts["duplicates"],
+            invalid=counts["invalid"] + result.invalid_rows,
+            unassigned=len(plan.unassigned),
+            orders_created=result.orders_created,
+            finished_at=timezone.now(),
+        )
+
+
+def _job_update(job_id: int, **fields) -> bool:
+    """Update a job that is not finished yet; False if it already is."""
+    return bool(ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).update(**fields))
+
+
+def _failure_message(exc: Exception) -> str:
+    if isinstance(exc, ImportFileError):
+        return str(exc)
+    return f"导入失败 the import failed ({type(exc).__name__}); it can be run again"
