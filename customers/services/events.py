@@ -82,7 +82,8 @@ def events_ingest(*, events: list) -> EventIngestResult:
             items.append(item)
     with transaction.atomic():
         items = _items_resolve(items=items, errors=errors, result=result)
-        inserted = _events_store(items=items, errors=errors)
+        inserted, stored_meanwhile = _events_store(items=items, errors=errors)
+        result.duplicates += stored_meanwhile
         result.accepted = len(inserted)
         result.customer_ids = {event.customer_id for event in inserted}
         if inserted:
@@ -369,10 +370,11 @@ _EVENT_COLUMNS = [
 ]
 
 
-def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> list[Event]:
-    """Insert the events, skipping ids stored meanwhile, then their orders; returns what was stored."""
+def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[list[Event], int]:
+    """Insert the events, then their orders; returns the events stored and how many ids a concurrent
+    batch stored meanwhile (duplicates too)."""
     if not items:
-        return []
+        return [], 0
     now = timezone.now()
     rows = [
         [
@@ -434,7 +436,7 @@ def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> list[E
                 errors[event.index] = [f"order_no: '{event.order_no}' is already used by another order"]
             lost_pks = {e.pk for e in lost}
             inserted = [e for e in inserted if e.pk not in lost_pks]
-    return inserted
+    return inserted, len(items) - len(stored)
 
 
 def _insert_ignoring_conflicts(*, model, columns: list[str], rows: list[list], conflict: str, returning: list[str]):

@@ -1,0 +1,130 @@
+"""Stages and owners derived from events (SPEC §2), whatever the arrival order."""
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from campaigns.models import Script
+from customers.models import Customer, Event, LeadSource, Stage, StageTransition
+from customers.services.events import events_ingest
+from customers.services.stages import customer_stages_refresh
+from staff.models import Staff, Team
+
+from .factories import CustomerFactory, StaffFactory, UserFactory
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "kpi-worked-example.json"
+
+
+def _example() -> dict:
+    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
+
+
+def _example_setup(example: dict) -> None:
+    teams = {code: Team.objects.create(code=code, name=name) for code, name in example["teams"].items()}
+    for username, staff in example["staff"].items():
+        Staff.objects.create(
+            user=UserFactory(username=username),
+            name=username,
+            team=teams[staff["team"]],
+            role=staff["role"],
+            joined_on=dt.date.fromisoformat(staff["joined_on"]),
+            left_on=dt.date.fromisoformat(staff["left_on"]) if staff["left_on"] else None,
+        )
+    for code, kind in example["lead_sources"].items():
+        LeadSource.objects.create(code=code, name=code, kind=kind)
+    for code in example["scripts"]:
+        Script.objects.create(code=code, name=code)
+
+
+def _stages_and_owners() -> tuple[dict, dict]:
+    customers = Customer.objects.select_related("owner__user")
+    stages = {c.phone: c.stage for c in customers}
+    owners = {c.phone: c.owner.user.username if c.owner else None for c in customers}
+    return stages, owners
+
+
+@pytest.mark.django_db
+def test_worked_example_gives_the_expected_stages_and_owners():
+    example = _example()
+    _example_setup(example)
+    result = events_ingest(events=example["events"])
+    assert (result.accepted, result.duplicates, result.errors) == (23, 0, [])
+    stages, owners = _stages_and_owners()
+    assert stages == example["expected_stage"]
+    assert owners == example["expected_owner"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_shuffled_arrival_in_small_batches_gives_the_same_stages_and_owners(seed):
+    example = _example()
+    _example_setup(example)
+    events = list(example["events"])
+    random.Random(seed).shuffle(events)
+    for start in range(0, len(events), 3):
+        events_ingest(events=events[start : start + 3])
+    stages, owners = _stages_and_owners()
+    assert stages == example["expected_stage"]
+    assert owners == example["expected_owner"]
+
+
+@pytest.mark.django_db
+def test_every_change_is_a_transition_pointing_at_its_event(team):
+    StaffFactory(user__username="amy", team=team)
+    base = {"phone": "13800000001", "staff": "amy"}
+    events_ingest(events=[{"id": "r", "type": "friend_request_sent", "at": "2026-11-02T10:00:00+08:00", **base}])
+    events_ingest(events=[{"id": "a", "type": "friend_added", "at": "2026-11-03T10:00:00+08:00", **base}])
+    events_ingest(events=[{"id": "d", "type": "friend_deleted", "at": "2026-11-04T10:00:00+08:00", **base}])
+    # A re-add that arrives late but happened before the deletion: the customer stays lost.
+    events_ingest(events=[{"id": "a0", "type": "friend_added", "at": "2026-11-03T08:00:00+08:00", **base}])
+    transitions = list(StageTransition.objects.order_by("id").values_list("from_stage", "to_stage", "event__client_id"))
+    assert transitions == [
+        ("lead", "requested", "r"),
+        ("requested", "fan", "a"),
+        ("fan", "lost", "d"),
+    ]
+    lost = StageTransition.objects.get(to_stage="lost")
+    assert lost.cause == "event"
+    assert lost.at == Event.objects.get(client_id="d").at
+
+
+@pytest.mark.django_db
+def test_a_change_by_hand_holds_until_the_next_event(team):
+    StaffFactory(user__username="amy", team=team)
+    request = {"type": "friend_request_sent", "phone": "13800000001", "staff": "amy"}
+    events_ingest(events=[{"id": "r1", "at": "2026-11-02T10:00:00+08:00", **request}])
+    customer = Customer.objects.get()
+    customer.stage = Stage.BUYER
+    customer.save()
+
+    events_ingest(events=[{"id": "r1", "at": "2026-11-02T10:00:00+08:00", **request}])
+    customer.refresh_from_db()
+    assert customer.stage == Stage.BUYER
+
+    events_ingest(events=[{"id": "r2", "at": "2026-11-05T10:00:00+08:00", **request}])
+    customer.refresh_from_db()
+    assert customer.stage == Stage.REQUESTED
+    last = StageTransition.objects.latest("id")
+    assert (last.from_stage, last.to_stage, last.event.client_id) == ("buyer", "requested", "r2")
+
+
+@pytest.mark.django_db
+def test_refresh_with_import_cause_counts_imported_orders(django_assert_max_num_queries):
+    from customers.models import Order
+
+    customers = [CustomerFactory() for _ in range(3)]
+    at = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
+    # Customer 0: two orders (repeat buyer); customer 1: one (buyer); customer 2: none (stays lead).
+    for n, customer in enumerate([customers[0], customers[0], customers[1]]):
+        Order.objects.create(order_no=f"IMP-{n}", customer=customer, amount=10, ordered_at=at)
+    with django_assert_max_num_queries(8):
+        changed = customer_stages_refresh(customer_ids=[c.pk for c in customers], cause="import")
+    assert changed == 2
+    assert [Customer.objects.get(pk=c.pk).stage for c in customers] == [Stage.REPEAT_BUYER, Stage.BUYER, Stage.LEAD]
+    assert set(StageTransition.objects.values_list("cause", "to_stage", "event")) == {
+        ("import", "repeat_buyer", None),
+        ("import", "buyer", None),
+    }
