@@ -1,0 +1,152 @@
+from django.contrib import admin
+
+from .models import (
+    Customer,
+    Event,
+    ImportJob,
+    ImportRowError,
+    LeadSource,
+    Order,
+    OwnershipPeriod,
+    StageTransition,
+    Tag,
+    TagGroup,
+)
+
+
+@admin.register(LeadSource)
+class LeadSourceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+
+
+class TagInline(admin.TabularInline):
+    model = Tag
+    extra = 0
+
+
+@admin.register(TagGroup)
+class TagGroupAdmin(admin.ModelAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+    inlines = [TagInline]
+
+
+@admin.register(Tag)
+class TagAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "group"]
+    list_filter = ["group"]
+    list_select_related = ["group"]
+    search_fields = ["code", "name"]
+
+
+class StageTransitionInline(admin.TabularInline):
+    model = StageTransition
+    extra = 0
+    fields = ["at", "from_stage", "to_stage", "cause", "event", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+class OwnershipPeriodInline(admin.TabularInline):
+    model = OwnershipPeriod
+    extra = 0
+    fields = ["staff", "started_at", "ended_at", "cause", "changed_by"]
+    readonly_fields = fields
+    can_delete = False
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin):
+    # Owners change only through the ownership service, so history is kept: read-only here.
+    list_display = ["id", "name", "masked_phone", "external_id", "source", "owner", "stage", "created_at"]
+    list_filter = ["stage", "source", "owner__team"]
+    list_select_related = ["source", "owner__user"]
+    search_fields = ["name", "phone", "external_id", "remark"]
+    autocomplete_fields = ["tags"]
+    readonly_fields = ["owner", "created_at", "updated_at"]
+    inlines = [StageTransitionInline, OwnershipPeriodInline]
+
+    @admin.display(description="手机号 phone")
+    def masked_phone(self, obj: Customer) -> str:
+        return obj.masked_phone
+
+
+@admin.register(StageTransition)
+class StageTransitionAdmin(admin.ModelAdmin):
+    list_display = ["customer_id", "from_stage", "to_stage", "at", "cause", "changed_by"]
+    list_filter = ["to_stage", "cause"]
+    list_select_related = ["changed_by"]
+    search_fields = ["customer__name", "customer__phone", "event__client_id"]
+    raw_id_fields = ["customer", "event", "changed_by"]
+    show_full_result_count = False
+
+
+@admin.register(OwnershipPeriod)
+class OwnershipPeriodAdmin(admin.ModelAdmin):
+    list_display = ["customer_id", "staff", "started_at", "ended_at", "cause", "changed_by"]
+    list_filter = ["cause", "staff__team"]
+    list_select_related = ["staff__user", "changed_by"]
+    search_fields = ["customer__name", "customer__phone", "staff__user__username"]
+    raw_id_fields = ["customer", "staff", "changed_by"]
+    show_full_result_count = False
+
+
+@admin.register(Event)
+class EventAdmin(admin.ModelAdmin):
+    list_display = ["client_id", "type", "at", "customer_id", "staff", "group", "direction", "amount"]
+    list_filter = ["type", "direction"]
+    list_select_related = ["staff__user", "group"]
+    search_fields = ["client_id", "order_no", "customer__phone", "customer__external_id"]
+    raw_id_fields = ["customer", "staff", "script", "group", "source"]
+    show_full_result_count = False
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin):
+    list_display = ["order_no", "customer_id", "amount", "ordered_at", "import_job_id"]
+    search_fields = ["order_no", "customer__phone", "customer__name"]
+    raw_id_fields = ["customer", "event", "import_job"]
+    date_hierarchy = "ordered_at"
+    show_full_result_count = False
+
+
+class ImportRowErrorInline(admin.TabularInline):
+    model = ImportRowError
+    extra = 0
+    fields = ["row_number", "value", "reason"]
+    readonly_fields = fields
+    can_delete = False
+    max_num = 0
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(admin.ModelAdmin):
+    list_display = [
+        "id",
+        "file_name",
+        "source",
+        "team",
+        "allocation",
+        "status",
+        "progress",
+        "total_rows",
+        "created",
+        "updated",
+        "duplicates",
+        "invalid",
+        "created_at",
+    ]
+    list_filter = ["status", "allocation", "source"]
+    list_select_related = ["source", "team"]
+    search_fields = ["file_name"]
+    readonly_fields = ["created_by", "created_at", "started_at", "finished_at"]
+
+
+@admin.register(ImportRowError)
+class ImportRowErrorAdmin(admin.ModelAdmin):
+    list_display = ["job_id", "row_number", "value", "reason"]
+    search_fields = ["reason", "value"]
+    raw_id_fields = ["job"]
+    show_full_result_count = False
