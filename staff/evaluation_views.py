@@ -64,10 +64,12 @@ def evaluation_list(request):
     if role in (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD) and cycle is not None:
         overview = cycle_overview(cycle=cycle, user=request.user)
         labels = dict(Decision.choices)
+        statuses = dict(Staff.Status.choices)
         for row in overview["rows"]:
             for field in ("decision", "final_decision"):
                 row[f"{field}_label"] = labels.get(row[field], "")
                 row[f"{field}_badge"] = DECISION_BADGES.get(row[field], "neutral")
+            row["status_label"] = statuses.get(row["status"], row["status"])
             row["can_score"] = row["evaluation_id"] is None and (
                 role == Staff.Role.MANAGER or row["staff"] != request.user.username
             )
