@@ -1,7 +1,37 @@
+import datetime as dt
+
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.shortcuts import render
+from django.utils import timezone
+
+from campaigns.models import SopTask
+from customers.selectors import customer_list_for
+from metrics.views import overview
+
+from .models import Staff
+from .roles import role_for, staff_for
+
+HOME_CUSTOMERS = 10
 
 
 @login_required
 def home(request):
-    return render(request, "home.html")
+    """Managers and team leads land on the KPI overview; an operator on their customers and today's SOP tasks."""
+    if role_for(request.user) in (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD):
+        return overview(request)
+    staff = staff_for(request.user)
+    tasks, customers = [], []
+    if staff is not None:
+        today = timezone.localdate()
+        end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
+        start_of_today = end_of_today - dt.timedelta(days=1)
+        # Due today, plus anything overdue and still open: an operator's to-do list for the day.
+        tasks = list(
+            SopTask.objects.filter(staff=staff, due_at__lt=end_of_today)
+            .filter(Q(done_at__isnull=True) | Q(due_at__gte=start_of_today))
+            .select_related("customer", "group")
+            .order_by("done_at", "due_at")[:50]
+        )
+        customers = list(customer_list_for(user=request.user, filters={})[:HOME_CUSTOMERS])
+    return render(request, "home.html", {"staff": staff, "tasks": tasks, "customers": customers, "now": timezone.now()})
