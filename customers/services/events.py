@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from campaigns.models import Group, GroupMembership, Script
 from customers.models import Customer, Event, EventType, LeadSource, Order, OwnershipPeriod
 from customers.phones import phone_normalize
+from customers.services.bulk import rows_insert_ignoring_conflicts, rows_update
 from customers.services.ownership import customers_assign_owner
 from customers.services.stages import customer_stages_refresh
 from staff.models import Staff
@@ -27,9 +28,7 @@ UNKNOWN_SOURCE_CODE = "unknown"
 STAFF_REQUIRED = {EventType.FRIEND_REQUEST_SENT, EventType.FRIEND_ADDED, EventType.FRIEND_DELETED}
 GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
 GROUP_EVENTS = GROUP_REQUIRED
-# Rows per INSERT statement: 2,000 rows of 14 columns stay under SQLite's and PostgreSQL's
-# limits on bound parameters.
-INSERT_CHUNK_ROWS = 2000
+BULK_BATCH_SIZE = 2000
 _TYPES = [choice.value for choice in EventType]
 _DIRECTIONS = [choice.value for choice in Event.Direction]
 _MAX_AMOUNT = Decimal("9999999999.99")
@@ -67,6 +66,7 @@ class _Item:
     source_id: int | None = None
     group_id: int | None = None
     customer_id: int | None = None
+    pk: int | None = None
 
 
 def events_ingest(*, events: list) -> EventIngestResult:
@@ -335,12 +335,14 @@ def _customers_ensure(*, items: list[_Item], unknown_source_id: int) -> dict[int
             customer.source_id = item.source_id
             changed.add(id(customer))
 
-    updated = [c for c in existing if id(c) in changed]
-    if updated:
-        Customer.objects.bulk_update(updated, ["phone", "external_id", "source_id"], batch_size=1000)
+    rows_update(
+        model=Customer,
+        columns=["id", "phone", "external_id", "source_id"],
+        rows=[[c.pk, c.phone, c.external_id, c.source_id] for c in existing if id(c) in changed],
+    )
     if new:
         # A customer created meanwhile by a concurrent batch is skipped here and found below.
-        Customer.objects.bulk_create(new, batch_size=INSERT_CHUNK_ROWS, ignore_conflicts=True)
+        Customer.objects.bulk_create(new, batch_size=BULK_BATCH_SIZE, ignore_conflicts=True)
         new_phones = {c.phone for c in new if c.phone}
         new_external = {c.external_id for c in new if c.external_id}
         fresh = Customer.objects.filter(Q(phone__in=new_phones) | Q(external_id__in=new_external)).values_list(
@@ -370,7 +372,7 @@ _EVENT_COLUMNS = [
 ]
 
 
-def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[list[Event], int]:
+def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[list[_Item], int]:
     """Insert the events, then their orders; returns the events stored and how many ids a concurrent
     batch stored meanwhile (duplicates too)."""
     if not items:
@@ -396,31 +398,20 @@ def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[
     ]
     stored = dict(
         (client_id, pk)
-        for pk, client_id in _insert_ignoring_conflicts(
+        for pk, client_id in rows_insert_ignoring_conflicts(
             model=Event, columns=_EVENT_COLUMNS, rows=rows, conflict="client_id", returning=["id", "client_id"]
         )
     )
     inserted = []
     for item in items:
         if item.client_id in stored:
-            event = Event(
-                pk=stored[item.client_id],
-                client_id=item.client_id,
-                type=item.type,
-                at=item.at,
-                customer_id=item.customer_id,
-                staff_id=item.staff_id,
-                group_id=item.group_id,
-                amount=item.amount,
-                order_no=item.order_no,
-            )
-            event.index = item.index
-            inserted.append(event)
+            item.pk = stored[item.client_id]
+            inserted.append(item)
     orders = [event for event in inserted if event.type == EventType.ORDER]
     if orders:
         stored_orders = {
             order_no
-            for (order_no,) in _insert_ignoring_conflicts(
+            for (order_no,) in rows_insert_ignoring_conflicts(
                 model=Order,
                 columns=["order_no", "customer_id", "amount", "ordered_at", "event_id"],
                 rows=[[e.order_no, e.customer_id, e.amount, e.at, e.pk] for e in orders],
@@ -439,31 +430,7 @@ def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[
     return inserted, len(items) - len(stored)
 
 
-def _insert_ignoring_conflicts(*, model, columns: list[str], rows: list[list], conflict: str, returning: list[str]):
-    """INSERT … ON CONFLICT (conflict) DO NOTHING RETURNING …: the rows this call stored."""
-    qn = connection.ops.quote_name
-    by_attname = {f.attname: f for f in model._meta.concrete_fields}
-    fields = [by_attname[column] for column in columns]
-    column_sql = ", ".join(qn(f.column) for f in fields)
-    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    stored = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), INSERT_CHUNK_ROWS):
-            chunk = rows[start : start + INSERT_CHUNK_ROWS]
-            params = [
-                f.get_db_prep_save(value, connection) for row in chunk for f, value in zip(fields, row, strict=True)
-            ]
-            statement = (
-                f"INSERT INTO {qn(model._meta.db_table)} ({column_sql}) VALUES "  # noqa: S608 (names only)
-                + ", ".join([row_sql] * len(chunk))
-                + f" ON CONFLICT ({qn(conflict)}) DO NOTHING RETURNING {', '.join(qn(c) for c in returning)}"
-            )
-            cursor.execute(statement, params)
-            stored.extend(cursor.fetchall())
-    return stored
-
-
-def _memberships_refresh(*, events: list[Event]) -> None:
+def _memberships_refresh(*, events: list[_Item]) -> None:
     """Set each touched (customer, group) membership from its latest join/leave by (at, id)."""
     if not events:
         return
@@ -498,7 +465,7 @@ def _memberships_refresh(*, events: list[Event]) -> None:
     ]
     GroupMembership.objects.bulk_create(
         memberships,
-        batch_size=INSERT_CHUNK_ROWS,
+        batch_size=BULK_BATCH_SIZE,
         update_conflicts=True,
         unique_fields=["group", "customer"],
         update_fields=["joined_at", "left_at"],
@@ -555,12 +522,9 @@ def customers_owner_from_events(*, customer_ids: set[int]) -> int:
     moved_customers = []
     for customer_id, period, start, staff_id in to_fix:
         period = period or opened[customer_id]
-        period.started_at = start
+        fixed_periods.append([period.pk, start, staff_id])
         if period.staff_id != staff_id:
-            period.staff_id = staff_id
-            moved_customers.append(Customer(pk=customer_id, owner_id=staff_id))
-        fixed_periods.append(period)
-    OwnershipPeriod.objects.bulk_update(fixed_periods, ["started_at", "staff"], batch_size=1000)
-    if moved_customers:
-        Customer.objects.bulk_update(moved_customers, ["owner"], batch_size=1000)
+            moved_customers.append([customer_id, staff_id])
+    rows_update(model=OwnershipPeriod, columns=["id", "started_at", "staff_id"], rows=fixed_periods)
+    rows_update(model=Customer, columns=["id", "owner_id"], rows=moved_customers)
     return len(to_fix)

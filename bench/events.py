@@ -1,0 +1,115 @@
+"""Benchmark: one 10,000-event POST /api/v1/events/ on PostgreSQL.
+
+Creates a fresh database `sitadmin_bench_events` on the server of `DATABASE_URL` (default
+postgres://postgres@127.0.0.1:5432/sitadmin), migrates it, seeds staff, scripts, groups and 5,000
+existing customers, then posts a mixed batch (requests, adds, groups, messages, orders, deletions;
+half the customers new) and prints the seconds and the number of queries.
+
+    .venv/bin/python bench/events.py
+"""
+
+import os
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+from psycopg import sql
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH_DB = "sitadmin_bench_events"
+BATCH = 10_000
+
+
+def _fresh_database() -> str:
+    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sitadmin"))
+    admin_url = urlunsplit(base._replace(path="/postgres"))
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DB)))
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
+    return urlunsplit(base._replace(path=f"/{BENCH_DB}"))
+
+
+def _batch(size: int) -> list[dict]:
+    steps = [
+        ("friend_request_sent", {"staff": "op1", "script": "sa", "source": "tele"}),
+        ("friend_added", {"staff": "op2"}),
+        ("group_joined", {"group": "g1"}),
+        ("message", {"direction": "in", "text": "膝盖疼"}),
+        ("message", {"direction": "out", "staff": "op2", "text": "您好"}),
+        ("message", {"direction": "in", "group": "g1", "text": "大家好"}),
+        ("order", {"amount": "199.00"}),
+        ("group_left", {"group": "g1"}),
+        ("order", {"amount": "59.90"}),
+        ("friend_deleted", {"staff": "op2"}),
+    ]
+    events = []
+    for n in range(size):
+        customer, step = divmod(n, len(steps))
+        event_type, fields = steps[step]
+        event = {
+            "id": f"bench-{n}",
+            "type": event_type,
+            "at": f"2026-11-{2 + step:02d}T{8 + customer % 12:02d}:{customer % 60:02d}:00+08:00",
+            "phone": f"136{customer:08d}",
+            **fields,
+        }
+        if event_type == "order":
+            event["order_no"] = f"B-{n}"
+        events.append(event)
+    return events
+
+
+def main() -> None:
+    os.environ["DATABASE_URL"] = _fresh_database()
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
+    os.environ["LOG_LEVEL"] = "WARNING"
+    sys.path.insert(0, str(ROOT))
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    from campaigns.models import Group, Script
+    from customers.models import Customer, Event, LeadSource
+    from staff.models import Staff, Team
+
+    call_command("migrate", verbosity=0)
+    team = Team.objects.create(code="t1", name="一组")
+    user_model = get_user_model()
+    manager = Staff.objects.create(user=user_model.objects.create(username="boss"), role="manager")
+    for username in ("op1", "op2"):
+        Staff.objects.create(user=user_model.objects.create(username=username), team=team)
+    tele = LeadSource.objects.create(code="tele", name="电销", kind="telesales")
+    Script.objects.create(code="sa", name="话术 A")
+    Group.objects.create(code="g1", name="一群")
+    customers = BATCH // 10
+    Customer.objects.bulk_create(
+        [Customer(phone=f"136{n:08d}", source=tele) for n in range(0, customers, 2)], batch_size=5000
+    )
+
+    client = APIClient()
+    client.force_authenticate(manager.user)
+    events = _batch(BATCH)
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        answer = client.post("/api/v1/events/", events, format="json")
+        seconds = time.perf_counter() - started
+    body = answer.json()
+    assert answer.status_code == 200 and body["accepted"] == BATCH, body
+    print(f"{BATCH} events over {customers} customers ({customers // 2} new): {seconds:.2f} s, {len(queries)} queries")
+    print(f"stored: {Event.objects.count()} events, {Customer.objects.count()} customers")
+
+    started = time.perf_counter()
+    again = client.post("/api/v1/events/", events, format="json").json()
+    print(f"same batch again: {time.perf_counter() - started:.2f} s, duplicates {again['duplicates']}")
+    connection.close()
+
+
+if __name__ == "__main__":
+    main()
