@@ -1,3 +1,5 @@
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from staff.models import Staff
@@ -14,6 +16,7 @@ class LeadSourceSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "kind"]
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class TagGroupNameField(serializers.Field):
     """A tag's group given by its name (病症, 场景…); a new name creates the group."""
 
@@ -99,7 +102,7 @@ class StageTransitionSerializer(serializers.ModelSerializer):
 
 
 class OwnershipPeriodSerializer(serializers.ModelSerializer):
-    staff = serializers.SlugRelatedField(slug_field="user__username", read_only=True)
+    staff = StaffUsernameField(read_only=True)
     changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

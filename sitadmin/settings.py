@@ -124,6 +124,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema name per choice set shared by several fields or models.
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "customers.models.Stage",
+        "DecisionEnum": "staff.models.Decision",
+        "StaffStatusEnum": "staff.models.Staff.Status",
+        "ImportStatusEnum": "customers.models.ImportJob.Status",
+        "ImportAllocationEnum": "customers.models.ImportJob.Allocation",
+        "HandoverAllocationEnum": "staff.handover.HANDOVER_RULES",
+    },
 }
 
 # Celery: Redis when REDIS_URL is set, otherwise tasks run in-process (the embedded default).
