@@ -47,7 +47,7 @@ def staff_handover(
     """Reassign every customer `staff` owns to `team`'s (default: their team's) active operators.
 
     `dry_run` returns the plan and writes nothing. Otherwise the owners change from now on and a
-    `HandoverAudit` row records who did it, the rule and the counts.
+    `HandoverAudit` row records who did it, the rule and the counts (none when there was no customer).
     """
     if allocation not in HANDOVER_RULES:
         raise ValueError(
@@ -70,7 +70,8 @@ def staff_handover(
         unassigned=len(plan.unassigned),
         per_operator={usernames[sid]: n for sid, n in sorted(counts.items(), key=lambda kv: usernames[kv[0]])},
     )
-    if dry_run:
+    if dry_run or not customer_ids:
+        # Nothing to hand over writes no audit row (which would also pin the staff member against deletion).
         return result
     customers_assign_owner(
         assignments=plan.assignments,

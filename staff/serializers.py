@@ -1,10 +1,9 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from .handover import HANDOVER_RULES
 from .models import Staff, Team
 
 
@@ -66,12 +65,21 @@ class StaffInputSerializer(serializers.Serializer):
     left_on = serializers.DateField(required=False, allow_null=True)
     capacity = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    handover_allocation = serializers.ChoiceField(
+        choices=HANDOVER_RULES,
+        required=False,
+        write_only=True,
+        help_text="客户交接规则 hand-over rule when the status becomes exited or transferred (default capacity)",
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance is not None:
             # The password is chosen once, on create; later changes go through the user's own password flow.
             self.fields["password"].required = False
+        else:
+            # A hand-over only follows a change of status.
+            self.fields.pop("handover_allocation")
 
     def validate_username(self, value: str) -> str:
         users = get_user_model().objects.filter(username=value)
@@ -100,7 +108,6 @@ class StaffInputSerializer(serializers.Serializer):
         return attrs
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class StaffUsernameField(serializers.SlugRelatedField):
     """A staff member named by their username; an unknown username is a 400 naming it."""
 
@@ -110,8 +117,7 @@ class StaffUsernameField(serializers.SlugRelatedField):
     }
 
     def __init__(self, **kwargs):
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", Staff.objects.select_related("user", "team"))
+        kwargs.setdefault("queryset", Staff.objects.select_related("user", "team"))
         super().__init__(slug_field="user__username", **kwargs)
 
     def to_representation(self, obj):

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from .handover import staff_handover
 from .models import Staff, Team
 
 # Staff columns a manager may change through `staff_update`.
@@ -52,8 +53,11 @@ def staff_update(*, staff: Staff, data: Mapping[str, Any], performed_by) -> Staf
     """Apply validated changes (`username` and any of STAFF_FIELDS) made by `performed_by`.
 
     An exited staff member can no longer sign in; setting them active again restores access.
+    When the status becomes exited or transferred, their customers are handed over to the active
+    operators of the team they were in (`handover_allocation`, default `capacity`).
     """
     user = staff.user
+    team_before = staff.team
     user_fields = []
     if "username" in data and data["username"] != user.username:
         user.username = data["username"]
@@ -68,6 +72,15 @@ def staff_update(*, staff: Staff, data: Mapping[str, Any], performed_by) -> Staf
         user.save(update_fields=user_fields)
     if changed:
         staff.save(update_fields=changed)
+    if "status" in changed and staff.status in (Staff.Status.EXITED, Staff.Status.TRANSFERRED):
+        # 离职继承 / 在职转接: the customers stay in the team the staff member leaves.
+        staff_handover(
+            staff=staff,
+            allocation=data.get("handover_allocation") or "capacity",
+            performed_by=performed_by,
+            team=team_before,
+            reason=staff.status,
+        )
     return staff
 
 

@@ -11,7 +11,7 @@ from customers.services.ownership import customers_assign_owner
 from staff.handover import staff_handover
 from staff.models import HandoverAudit, Staff
 
-from .factories import CustomerFactory, StaffFactory, TagFactory
+from .factories import CustomerFactory, StaffFactory, TagFactory, TeamFactory
 
 
 @pytest.fixture
@@ -120,3 +120,34 @@ def test_handover_api(setup, client_for, manager, team_lead):
     assert (done["allocation"], done["moved"], done["dry_run"]) == ("capacity", 6, False)
     assert done["audit_id"] == HandoverAudit.objects.get().pk
     assert Customer.objects.filter(owner=setup["leaver"]).count() == 0
+
+
+def test_exit_through_the_staff_api_hands_over(setup, client_for, manager):
+    response = client_for(manager).patch(
+        "/api/v1/staff/op1/", {"status": "exited", "handover_allocation": "round_robin"}, format="json"
+    )
+    assert response.status_code == 200, response.json()
+    # round robin by username: op2, op3, op2, op3, op2, op3
+    assert _owners(setup["leaving"]) == ["op2", "op3", "op2", "op3", "op2", "op3"]
+    audit = HandoverAudit.objects.get()
+    assert (audit.allocation, audit.reason, audit.customers_moved) == ("round_robin", "exited", 6)
+    # A change that is not a departure hands nothing over.
+    client_for(manager).patch("/api/v1/staff/op2/", {"capacity": 50}, format="json")
+    assert HandoverAudit.objects.count() == 1
+
+
+def test_transfer_to_another_team_hands_over_within_the_old_team(setup, client_for, manager):
+    # An operator of the new team never receives op1's customers.
+    StaffFactory(team=TeamFactory(code="t2"), user__username="newcomer")
+    response = client_for(manager).patch("/api/v1/staff/op1/", {"status": "transferred", "team": "t2"}, format="json")
+    assert response.status_code == 200, response.json()
+    # default rule capacity, within t1 (the team op1 left): op2 1, op3 5 as in test_capacity_and_history
+    assert _owners(setup["leaving"]) == ["op3", "op3", "op2", "op3", "op3", "op3"]
+    assert HandoverAudit.objects.get().details["team"] == "t1"
+
+
+def test_nothing_to_hand_over_writes_no_audit(team, manager):
+    idle = StaffFactory(team=team, user__username="idle")
+    result = staff_handover(staff=idle, performed_by=manager.user)
+    assert (result.customers, result.moved, result.audit_id) == (0, 0, None)
+    assert HandoverAudit.objects.count() == 0
