@@ -1,6 +1,8 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from .handover import HANDOVER_RULES
@@ -108,6 +110,7 @@ class StaffInputSerializer(serializers.Serializer):
         return attrs
 
 
+@extend_schema_field(OpenApiTypes.STR)
 class StaffUsernameField(serializers.SlugRelatedField):
     """A staff member named by their username; an unknown username is a 400 naming it."""
 
@@ -117,7 +120,8 @@ class StaffUsernameField(serializers.SlugRelatedField):
     }
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("queryset", Staff.objects.select_related("user", "team"))
+        if not kwargs.get("read_only"):
+            kwargs.setdefault("queryset", Staff.objects.select_related("user", "team"))
         super().__init__(slug_field="user__username", **kwargs)
 
     def to_representation(self, obj):
