@@ -85,7 +85,8 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         ]
     )
     def list(self, request, *args, **kwargs):
-        filters = CustomerFilterSerializer(data=request.query_params)
+        # An empty parameter (`?stage=`, as a blank form field sends it) means no filter.
+        filters = CustomerFilterSerializer(data={k: v for k, v in request.query_params.items() if v != ""})
         filters.is_valid(raise_exception=True)
         customers = customer_list_for(user=request.user, filters=filters.validated_data)
         page = self.paginate_queryset(customers)

@@ -104,6 +104,10 @@ def test_filters_stay_within_scope(client_for, manager, team_lead, operator, org
     assert ids(manager_client.get(URL, {"source": "ads", "stage": "fan"})) == {org["op1"][2].pk}
 
 
+def test_empty_filter_parameters_mean_no_filter(client_for, manager, org):
+    assert client_for(manager).get(URL, {"stage": "", "source": "", "owner": "", "search": ""}).json()["count"] == 10
+
+
 def test_search_by_name_phone_external_id_and_remark(client_for, manager, operator, org):
     client = client_for(manager)
     target = org["op2"][1]
