@@ -64,15 +64,20 @@ def dashboard_scope(*, user) -> tuple[str, str]:
     raise PermissionDenied("The dashboard is for managers and team leads.")
 
 
-def dashboard_range(*, params, today: dt.date | None = None, default_days: int = 1) -> tuple[dt.date, dt.date, str]:
-    """`date_from`/`date_to` from a query string; by default the `default_days` ending yesterday.
+def dashboard_range(
+    *, params, today: dt.date | None = None, default_days: int = 1, through_today: bool = False
+) -> tuple[dt.date, dt.date, str]:
+    """`date_from`/`date_to` from a query string; by default the `default_days` ending yesterday
+    (ending today with `through_today`, for reports read live rather than from the KPI table).
 
     Returns (from, to, error); a bad range falls back to yesterday with an error to show.
     """
-    yesterday = (today or timezone.localdate()) - dt.timedelta(days=1)
+    today = today or timezone.localdate()
+    yesterday = today - dt.timedelta(days=1)
     raw_from, raw_to = params.get("date_from") or "", params.get("date_to") or ""
     if not raw_from and not raw_to:
-        return yesterday - dt.timedelta(days=default_days - 1), yesterday, ""
+        last = today if through_today else yesterday
+        return last - dt.timedelta(days=default_days - 1), last, ""
     try:
         date_to = dt.date.fromisoformat(raw_to) if raw_to else yesterday
         date_from = dt.date.fromisoformat(raw_from) if raw_from else date_to

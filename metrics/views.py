@@ -10,8 +10,8 @@ from django.shortcuts import render
 from . import dashboard, dashboard_reports
 
 
-def _range(request, *, default_days: int = 1) -> tuple:
-    return dashboard.dashboard_range(params=request.GET, default_days=default_days)
+def _range(request, *, default_days: int = 1, through_today: bool = False) -> tuple:
+    return dashboard.dashboard_range(params=request.GET, default_days=default_days, through_today=through_today)
 
 
 @login_required
@@ -38,8 +38,8 @@ def staff_board(request):
 
 @login_required
 def funnel(request):
-    # A cohort of one day's new customers is small; the funnel opens on the last 30 days.
-    date_from, date_to, error = _range(request, default_days=30)
+    # The funnel is read live from customers: it opens on the 30 days up to today.
+    date_from, date_to, error = _range(request, default_days=30, through_today=True)
     data = dashboard_reports.funnel_for(user=request.user, date_from=date_from, date_to=date_to)
     return render(request, "dashboard/funnel.html", {**data, "range_error": error})
 
