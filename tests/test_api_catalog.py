@@ -5,7 +5,7 @@ import pytest
 from campaigns.models import Group, Script
 from customers.models import LeadSource, Tag, TagGroup
 
-from .factories import CustomerFactory, LeadSourceFactory
+from .factories import CustomerFactory, GroupFactory, LeadSourceFactory, StaffFactory, TagFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +105,16 @@ def test_deleting_a_source_still_in_use_is_409_and_keeps_it(client_for, manager)
     response = client_for(manager).delete("/api/v1/lead-sources/tele/")
     assert response.status_code == 409
     assert LeadSource.objects.filter(code="tele").exists()
+
+
+def test_list_query_counts_are_constant(client_for, manager, django_assert_max_num_queries):
+    tag_group = TagGroup.objects.create(name="病症")
+    for _ in range(30):
+        GroupFactory(owner=StaffFactory())
+        TagFactory(group=tag_group)
+    client = client_for(manager)
+    # count + page (owners, users and tag groups joined in), whatever the number of rows.
+    for url in ("/api/v1/groups/", "/api/v1/tags/", "/api/v1/staff/"):
+        with django_assert_max_num_queries(2):
+            response = client.get(url, {"page_size": 100})
+        assert response.json()["count"] >= 30
