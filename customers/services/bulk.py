@@ -1,10 +1,14 @@
 """Set-based writes the ORM has no call for: INSERT … ON CONFLICT DO NOTHING RETURNING, and UPDATE
 from a list of (key, values) rows.
 
-On PostgreSQL every column travels as one array parameter (`unnest`), so a 10,000-row write is
-one short statement; on SQLite rows go as VALUES lists in chunks. Table and column names come
+On PostgreSQL the rows travel as one JSON parameter (`jsonb_to_recordset`), so a 10,000-row write
+is one short statement; on SQLite rows go as VALUES lists in chunks. Table and column names come
 from the model's metadata and are quoted by the backend; values are always bound parameters.
 """
+
+import datetime as dt
+import json
+from decimal import Decimal
 
 from django.db import connection
 
@@ -17,10 +21,21 @@ def _fields(model, columns: list[str]):
     return [by_attname[column] for column in columns]
 
 
-def _array_params(fields, rows: list[list]) -> tuple[str, list]:
-    """`unnest(%s::type[], …)` and its parameters: one list per column."""
-    casts = ", ".join(f"%s::{f.db_type(connection)}[]" for f in fields)
-    return f"unnest({casts})", [list(column) for column in zip(*rows, strict=True)]
+def _json_value(value):
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    raise TypeError(f"cannot send {type(value).__name__} as a row value")
+
+
+def _pg_recordset(fields, rows: list[list]) -> tuple[str, list]:
+    """`jsonb_to_recordset(%s) AS v(c0 type, …)` and its one parameter: the rows as JSON, encoded
+    in C and parsed by the server, much cheaper than one bound parameter per value."""
+    names = [f"c{n}" for n in range(len(fields))]
+    columns = ", ".join(f"{name} {f.db_type(connection)}" for name, f in zip(names, fields, strict=True))
+    payload = json.dumps([dict(zip(names, row, strict=True)) for row in rows], default=_json_value, ensure_ascii=False)
+    return f"jsonb_to_recordset(%s::jsonb) AS v({columns})", [payload]
 
 
 def rows_insert_ignoring_conflicts(
@@ -37,7 +52,7 @@ def rows_insert_ignoring_conflicts(
     stored = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            source, params = _array_params(fields, rows)
+            source, params = _pg_recordset(fields, rows)
             cursor.execute(head + f"SELECT * FROM {source}" + tail, params)  # noqa: S608 (names only)
             return cursor.fetchall()
         for start in range(0, len(rows), SQLITE_CHUNK_ROWS):
@@ -58,11 +73,10 @@ def rows_update(*, model, columns: list[str], rows: list[list]) -> None:
     table = qn(model._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            names = [f"c{n}" for n in range(len(fields))]
-            source, params = _array_params(fields, rows)
-            assignments = ", ".join(f"{qn(f.column)} = v.{name}" for f, name in zip(fields[1:], names[1:], strict=True))
+            source, params = _pg_recordset(fields, rows)
+            assignments = ", ".join(f"{qn(f.column)} = v.c{n + 1}" for n, f in enumerate(fields[1:]))
             cursor.execute(
-                f"UPDATE {table} SET {assignments} FROM {source} AS v({', '.join(names)}) "  # noqa: S608 (names only)
+                f"UPDATE {table} SET {assignments} FROM {source} "  # noqa: S608 (names only)
                 f"WHERE {table}.{qn(fields[0].column)} = v.c0",
                 params,
             )

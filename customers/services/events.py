@@ -191,7 +191,8 @@ def _time_parse(value, problems: list[str]) -> dt.datetime | None:
         return None
     if timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-    return parsed
+    # One zone for all: sorting by time then compares plain values.
+    return parsed.astimezone(dt.UTC)
 
 
 def _amount_parse(value, problems: list[str]) -> Decimal | None:
