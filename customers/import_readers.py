@@ -9,11 +9,12 @@ column names, so memory stays flat whatever the file size.
 import codecs
 import csv
 import datetime as dt
-import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+import pandas as pd
 
 # Canonical column → accepted headers (compared case-insensitively, spaces trimmed).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -87,11 +88,12 @@ def import_file_inspect(*, path: Path, file_name: str, max_bytes: int, needs_ord
     return info
 
 
-def import_file_chunks(info: ImportFile, *, chunk_rows: int = 100_000) -> Iterator[tuple[dict[str, list[str]], float]]:
-    """Yield (chunk, share of the file read so far); a chunk maps `row_no` and each column to a list.
+def import_file_chunks(info: ImportFile, *, chunk_rows: int = 100_000) -> Iterator[tuple[pd.DataFrame, float]]:
+    """Yield (chunk, share of the file read so far); a chunk has `row_no` and every canonical column.
 
-    `row_no` is the row as a spreadsheet shows it (the header is row 1). Blank rows are no data rows
-    and are skipped, keeping the numbering of those after them.
+    Cells are stripped strings ("" when empty or absent). `row_no` is the row as a spreadsheet shows
+    it (the header is row 1). Blank rows are no data rows and are skipped, keeping the numbering of
+    those after them.
     """
     if info.kind == "csv":
         yield from _csv_chunks(info, chunk_rows)
@@ -152,54 +154,75 @@ def _map_header(header: list[str]) -> dict[str, int]:
 
 
 def _has_data_row(info: ImportFile) -> bool:
-    for chunk, _ in import_file_chunks(info, chunk_rows=1):
-        if chunk["row_no"]:
-            return True
-    return False
+    return any(len(chunk) for chunk, _ in import_file_chunks(info, chunk_rows=1000))
 
 
-def _csv_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[dict[str, list[str]], float]]:
+def _csv_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
+    """Parse with pandas' C reader: every cell a string, only the mapped columns kept."""
+    header_line = _csv_header_line(info.path, info.encoding)
+    wanted = sorted(info.columns.items(), key=lambda item: item[1])
     with info.path.open("rb") as raw:
-        text = io.TextIOWrapper(raw, encoding=info.encoding, newline="")
-        rows = ((row_no, row) for row_no, row in enumerate(csv.reader(text), start=1))
         try:
-            yield from _rows_to_chunks(info, rows, chunk_rows, lambda _: raw.tell() / info.size)
-        except csv.Error as exc:
+            reader = pd.read_csv(
+                raw,
+                encoding=info.encoding,
+                header=None,
+                skiprows=header_line + 1,
+                usecols=[position for _, position in wanted],
+                dtype=str,
+                na_filter=False,
+                skip_blank_lines=False,
+                chunksize=chunk_rows,
+                engine="c",
+            )
+            for frame in reader:
+                frame = frame.rename(columns={position: column for column, position in wanted})
+                # The index counts data lines from 0; the header sits on spreadsheet row header_line + 1.
+                frame.insert(0, "row_no", frame.index + header_line + 2)
+                yield _tidy(frame), min(raw.tell() / info.size, 1.0)
+        except pd.errors.EmptyDataError:
+            return
+        except (pd.errors.ParserError, UnicodeDecodeError) as exc:
             raise ImportFileError(f"CSV 格式错误 the CSV cannot be read: {exc}") from exc
 
 
-def _xlsx_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[dict[str, list[str]], float]]:
+def _csv_header_line(path: Path, encoding: str) -> int:
+    """How many blank lines come before the header."""
+    with path.open(encoding=encoding, newline="") as fh:
+        for line_no, row in enumerate(csv.reader(fh)):
+            if any(cell.strip() for cell in row):
+                return line_no
+    return 0
+
+
+def _tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Strip every cell, add absent columns as empty, drop blank rows."""
+    for column in COLUMNS:
+        if column in frame:
+            frame[column] = frame[column].fillna("").astype(str).str.strip()
+        else:
+            frame[column] = ""
+    present = [column for column in COLUMNS if (frame[column] != "").any()]
+    blank = (frame[present] == "").all(axis=1) if present else pd.Series(True, index=frame.index)
+    return frame.loc[~blank, ["row_no", *COLUMNS]].reset_index(drop=True)
+
+
+def _xlsx_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[pd.DataFrame, float]]:
     rows = _xlsx_rows(info.path, with_total=True)
     total = max(next(rows), 1)
-    yield from _rows_to_chunks(info, enumerate(rows, start=1), chunk_rows, lambda row_no: row_no / total)
-
-
-def _rows_to_chunks(info: ImportFile, rows, chunk_rows: int, share) -> Iterator[tuple[dict[str, list[str]], float]]:
-    """Group (row number, cells) after the header into chunks of canonical columns."""
-    positions = [(column, info.columns.get(column)) for column in COLUMNS]
+    positions = sorted(info.columns.items(), key=lambda item: item[1])
     header_seen = False
-    chunk = _empty_chunk()
-    row_no = 0
-    for row_no, row in rows:
+    chunk: list[list] = []
+    for row_no, row in enumerate(rows, start=1):
         if not header_seen:
             header_seen = any(cell.strip() for cell in row)
             continue
-        cells = [cell.strip() for cell in row]
-        if not any(cells):
-            continue
-        chunk["row_no"].append(row_no)
-        width = len(cells)
-        for column, position in positions:
-            chunk[column].append(cells[position] if position is not None and position < width else "")
-        if len(chunk["row_no"]) >= chunk_rows:
-            yield chunk, min(share(row_no), 1.0)
-            chunk = _empty_chunk()
-    if chunk["row_no"]:
-        yield chunk, 1.0
-
-
-def _empty_chunk() -> dict[str, list]:
-    return {"row_no": [], **{column: [] for column in COLUMNS}}
+        chunk.append([row_no, *(row[p] if p < len(row) else "" for _, p in positions)])
+        if len(chunk) >= chunk_rows:
+            yield _tidy(pd.DataFrame(chunk, columns=["row_no", *(c for c, _ in positions)])), min(row_no / total, 1.0)
+            chunk = []
+    if chunk:
+        yield _tidy(pd.DataFrame(chunk, columns=["row_no", *(c for c, _ in positions)])), 1.0
 
 
 def _xlsx_rows(path: Path, *, with_total: bool = False) -> Iterator:

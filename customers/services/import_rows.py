@@ -5,10 +5,14 @@ Every reason names the problem in Chinese and English, as uploaders read both.
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import pandas as pd
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+
+from customers.phones import phone_normalize
 
 MISSING_PHONE = "缺少手机号 missing phone"
 WRONG_DIGITS = "号码位数不对 wrong number of digits"
@@ -33,13 +37,6 @@ def phone_problem(raw: str) -> str:
     if text.isdigit() and len(text) != 11:
         return WRONG_DIGITS
     return NOT_MAINLAND
-
-
-def split_tags(raw: str) -> list[str]:
-    """Tag names in a cell, split on , ， 、 ; and trimmed to the 64 characters a tag holds."""
-    if not raw:
-        return []
-    return [part.strip()[:64] for part in TAG_SEPARATORS.split(raw) if part.strip()]
 
 
 def order_fields(order_no: str, amount: str, ordered_at: str) -> tuple[str | None, Decimal | None, dt.datetime | None]:
@@ -75,3 +72,82 @@ def parse_ordered_at(text: str) -> dt.datetime | None:
     if timezone.is_naive(when):
         when = timezone.make_aware(when, timezone.get_default_timezone())
     return when
+
+
+@dataclass
+class CheckedChunk:
+    """A chunk split into rows to stage, their tags, and the rows that are not imported."""
+
+    rows: pd.DataFrame  # STAGED_COLUMNS
+    tags: pd.DataFrame  # row_no, phone, tag
+    errors: pd.DataFrame  # row_no, value, reason
+    invalid: int
+    duplicates: int
+
+
+STAGED_COLUMNS = ["row_no", "phone", "name", "remark", "order_no", "amount", "ordered_at", "first_of_phone"]
+
+
+def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: set[str] | None) -> CheckedChunk:
+    """Classify a chunk of rows, column-wise; `first_row` (key → first row number) spans the chunks.
+
+    The key is the phone; in an order file (`order_phones` given: the phones of earlier chunks) it
+    is the order number, and the first row of each phone is marked as the one speaking for it.
+    """
+    phones = frame["phone"].map(phone_normalize)
+    bad = phones.isna()
+    errors = [_errors(frame.loc[bad, "row_no"], frame.loc[bad, "phone"], frame.loc[bad, "phone"].map(phone_problem))]
+    invalid = int(bad.sum())
+    rows = frame.loc[~bad].assign(phone=phones[~bad])
+    if order_phones is None:
+        rows = rows.assign(order_no="", amount=None, ordered_at=None)
+        key = rows["phone"]
+    else:
+        checked = [
+            order_fields(no, amount, at)
+            for no, amount, at in zip(rows["order_no"], rows["amount"], rows["ordered_at"], strict=True)
+        ]
+        problems = pd.Series([problem for problem, _, _ in checked], index=rows.index, dtype=object)
+        wrong = problems.notna()
+        shown = rows["order_no"].where(
+            rows["order_no"] != "", rows["amount"].where(rows["amount"] != "", rows["ordered_at"])
+        )
+        errors.append(_errors(rows.loc[wrong, "row_no"], shown[wrong], problems[wrong]))
+        invalid += int(wrong.sum())
+        rows = rows.assign(amount=[a for _, a, _ in checked], ordered_at=[t for _, _, t in checked]).loc[~wrong]
+        key = rows["order_no"]
+    earlier = pd.Series([first_row.get(k) for k in key], index=rows.index, dtype="float64")
+    first = earlier.fillna(rows.groupby(key)["row_no"].transform("min")).astype("int64")
+    repeated = first != rows["row_no"]
+    errors.append(
+        _errors(
+            rows.loc[repeated, "row_no"], key[repeated], "文件内重复 duplicate of row " + first[repeated].astype(str)
+        )
+    )
+    rows = rows.loc[~repeated]
+    first_row.update(zip(key[~repeated], rows["row_no"], strict=True))
+    if order_phones is None:
+        rows = rows.assign(first_of_phone=True)
+    else:
+        rows = rows.assign(first_of_phone=~rows["phone"].isin(order_phones) & ~rows["phone"].duplicated())
+        order_phones.update(rows["phone"])
+    rows = rows.assign(name=rows["name"].str.slice(0, 100), remark=rows["remark"].str.slice(0, 255))
+    return CheckedChunk(
+        rows=rows[STAGED_COLUMNS],
+        tags=_tags(rows),
+        errors=pd.concat(errors).sort_values("row_no"),
+        invalid=invalid,
+        duplicates=int(repeated.sum()),
+    )
+
+
+def _errors(row_no: pd.Series, value: pd.Series, reason) -> pd.DataFrame:
+    return pd.DataFrame({"row_no": row_no, "value": value.astype(str).str.slice(0, 255), "reason": reason})
+
+
+def _tags(rows: pd.DataFrame) -> pd.DataFrame:
+    """One (row_no, phone, tag) per tag named in a row's tags cell."""
+    tagged = rows.loc[rows["tags"] != "", ["row_no", "phone", "tags"]]
+    tags = tagged.assign(tag=tagged["tags"].str.split(TAG_SEPARATORS)).explode("tag")
+    tags["tag"] = tags["tag"].str.strip().str.slice(0, 64)
+    return tags.loc[tags["tag"] != "", ["row_no", "phone", "tag"]].drop_duplicates(["phone", "tag"])

@@ -7,9 +7,10 @@ before that transaction commits leaves the real tables untouched, so a re-run st
 """
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db import connection
 from django.db.models import Q
 
@@ -28,6 +29,14 @@ _COLUMNS = {
     "import_row_error": ("row_no", "value", "reason"),
     "import_tag_id": ("tag", "tag_id"),
 }
+_INSERT_CUSTOMERS = (
+    "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
+    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
+    " WHERE r.first_of_phone AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone)"
+    " ORDER BY r.row_no ON CONFLICT DO NOTHING"
+)
+_INSERT_CUSTOMERS_RETURNING = f"{_INSERT_CUSTOMERS} RETURNING id"
+_TEXT_COLUMNS = {"phone", "name", "remark", "order_no", "tag", "value", "reason"}
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
 ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to another customer"
@@ -35,6 +44,7 @@ ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to anothe
 
 @dataclass
 class MergeResult:
+    created: int
     created_ids: list[int]
     valid_rows: int
     invalid_rows: int
@@ -64,39 +74,42 @@ class ImportStaging:
             for table in _TABLES:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def write(self, table: str, rows: Sequence[tuple]) -> None:
-        if not rows:
+    def write(self, table: str, frame: pd.DataFrame) -> None:
+        """Append a DataFrame holding the table's columns to a staging table."""
+        if frame.empty:
             return
         columns = _COLUMNS[table]
         with connection.cursor() as cursor:
             if self.postgres:
-                with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
+                # CSV through COPY: pandas writes it in C; FORCE_NOT_NULL keeps empty text as "".
+                text = frame[list(columns)].to_csv(header=False, index=False)
+                not_null = ", ".join(c for c in columns if c in _TEXT_COLUMNS)
+                with cursor.copy(
+                    f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
+                ) as copy:
+                    copy.write(text)
                 return
             placeholders = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"  # noqa: S608
+            rows = [_sqlite_row(row) for row in frame[list(columns)].itertuples(index=False, name=None)]
             for start in range(0, len(rows), _SQLITE_BATCH):
-                cursor.executemany(sql, [_sqlite_row(row) for row in rows[start : start + _SQLITE_BATCH]])
+                cursor.executemany(sql, rows[start : start + _SQLITE_BATCH])
 
-    def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime) -> MergeResult:
-        """Write customers, tags, orders and the row report of `job`; call inside a transaction."""
+    def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime, want_ids: bool) -> MergeResult:
+        """Write customers, tags, orders and the row report of `job`; call inside a transaction.
+
+        `want_ids`: return the new customers' ids (in file order) for an allocation.
+        """
         stamp = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
             if self.postgres:
+                # Room for the hash joins and the sort of a million staged rows in memory.
+                cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("ANALYZE import_row")
             invalid = self._drop_taken_orders(cursor) if self.orders else 0
             cursor.execute("SELECT COUNT(*) FROM import_row")
             valid = cursor.fetchone()[0]
-            cursor.execute(
-                "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
-                " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
-                " WHERE r.first_of_phone AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone)"
-                " ORDER BY r.row_no ON CONFLICT DO NOTHING RETURNING id",
-                [job.source_id, stamp, stamp],
-            )
-            created_ids = sorted(row[0] for row in cursor.fetchall())
-            # Existing customers: name and remark are filled only where they are empty.
+            # Existing customers (before any row is inserted): name and remark filled only where empty.
             cursor.execute(
                 "UPDATE customers_customer SET"
                 " name = CASE WHEN customers_customer.name = '' THEN r.name ELSE customers_customer.name END,"
@@ -109,6 +122,12 @@ class ImportStaging:
                 " OR (customers_customer.remark = '' AND r.remark <> ''))",
                 [stamp],
             )
+            # Ids are ascending in file order; only an allocation needs them back.
+            cursor.execute(
+                _INSERT_CUSTOMERS_RETURNING if want_ids else _INSERT_CUSTOMERS, [job.source_id, stamp, stamp]
+            )
+            created = cursor.rowcount
+            created_ids = sorted(row[0] for row in cursor.fetchall()) if want_ids else []
             self._merge_tags(cursor, tag_texts)
             orders_created, ordered_ids = self._merge_orders(cursor, job) if self.orders else (0, [])
             cursor.execute("DELETE FROM customers_importrowerror WHERE job_id = %s", [job.pk])
@@ -118,6 +137,7 @@ class ImportStaging:
                 [job.pk],
             )
         return MergeResult(
+            created=created,
             created_ids=created_ids,
             valid_rows=valid,
             invalid_rows=invalid,
@@ -152,7 +172,7 @@ class ImportStaging:
         if not texts:
             return
         tag_ids = _tags_for(texts)
-        self.write("import_tag_id", sorted(tag_ids.items()))
+        self.write("import_tag_id", pd.DataFrame(sorted(tag_ids.items()), columns=["tag", "tag_id"]))
         cursor.execute(
             "INSERT INTO customers_customer_tags (customer_id, tag_id)"
             " SELECT DISTINCT c.id, m.tag_id FROM import_row_tag t"
@@ -191,4 +211,13 @@ def _tags_for(texts: set[str]) -> dict[str, int]:
 
 
 def _sqlite_row(row: tuple) -> tuple:
-    return tuple(connection.ops.adapt_datetimefield_value(v) if isinstance(v, dt.datetime) else v for v in row)
+    return tuple(_sqlite_value(value) for value in row)
+
+
+def _sqlite_value(value):
+    if isinstance(value, dt.datetime):
+        return connection.ops.adapt_datetimefield_value(value)
+    if hasattr(value, "item"):
+        # numpy scalars (row numbers, flags) as plain Python values for sqlite3.
+        return value.item()
+    return value

@@ -26,9 +26,8 @@ from django.utils import timezone
 
 from customers.import_readers import ImportFileError, import_file_chunks, import_file_inspect
 from customers.models import ImportJob, LeadSource, OwnershipPeriod
-from customers.phones import phone_normalize
 from customers.services.allocation import allocation_plan
-from customers.services.import_rows import order_fields, phone_problem, split_tags
+from customers.services.import_rows import rows_check
 from customers.services.import_staging import ImportStaging
 from customers.services.ownership import customers_assign_owner_bulk
 from customers.services.stages import customer_stages_refresh
@@ -53,18 +52,20 @@ def import_job_create(
     team: Team | None = None,
     allocation: str = ImportJob.Allocation.NONE,
     created_by=None,
+    dispatch: bool = True,
 ) -> ImportJob:
     """Store the upload as a queued job after checking the file; raise `ImportFileError` if it is unusable.
 
-    Small files (up to `IMPORT_INLINE_MAX_BYTES`) are imported before this returns; larger ones are
-    handed to a Celery worker once the job is committed.
+    With `dispatch`, small files (up to `IMPORT_INLINE_MAX_BYTES`) are imported before this returns
+    and larger ones are handed to a Celery worker once the job is committed; without it the caller
+    runs `import_job_run` itself.
     """
     size = file.size or 0
     if size == 0:
         raise ImportFileError("文件是空的 the file is empty")
     if size > settings.IMPORT_MAX_BYTES:
         raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {settings.IMPORT_MAX_BYTES} bytes")
-    inline = size <= settings.IMPORT_INLINE_MAX_BYTES
+    inline = dispatch and size <= settings.IMPORT_INLINE_MAX_BYTES
     with transaction.atomic():
         job = ImportJob(
             file_name=file_name[:255],
@@ -86,7 +87,7 @@ def import_job_create(
             job.file.delete(save=False)
             raise
         job.save()
-        if not inline:
+        if dispatch and not inline:
             from customers.tasks import import_run
 
             transaction.on_commit(lambda: import_run.delay(job.pk))
@@ -145,15 +146,20 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
         max_bytes=settings.IMPORT_MAX_BYTES,
         needs_orders=staging.orders,
     )
-    counts = {"total_rows": 0, "duplicates": 0, "invalid": 0, "tags": set(), "order_phones": set()}
+    counts = {"total_rows": 0, "duplicates": 0, "invalid": 0, "tags": set()}
     first_row: dict[str, int] = {}
+    order_phones: set[str] | None = set() if staging.orders else None
     shown = 0
-    for chunk, share in import_file_chunks(info, chunk_rows=chunk_rows):
-        rows, tag_rows, errors = _check_chunk(chunk, first_row=first_row, orders=staging.orders, counts=counts)
+    for frame, share in import_file_chunks(info, chunk_rows=chunk_rows):
+        checked = rows_check(frame, first_row=first_row, order_phones=order_phones)
         with transaction.atomic():
-            staging.write("import_row", rows)
-            staging.write("import_row_tag", tag_rows)
-            staging.write("import_row_error", errors)
+            staging.write("import_row", checked.rows)
+            staging.write("import_row_tag", checked.tags)
+            staging.write("import_row_error", checked.errors)
+        counts["total_rows"] += len(frame)
+        counts["duplicates"] += checked.duplicates
+        counts["invalid"] += checked.invalid
+        counts["tags"].update(checked.tags["tag"].unique())
         percent = int(share * READ_SHARE)
         if percent > shown:
             shown = percent
@@ -163,63 +169,14 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
     return counts
 
 
-def _check_chunk(chunk: dict, *, first_row: dict[str, int], orders: bool, counts: dict):
-    rows, tag_rows, errors = [], [], []
-    tags = counts["tags"]
-    order_phones = counts["order_phones"]
-    columns = zip(
-        chunk["row_no"],
-        chunk["phone"],
-        chunk["name"],
-        chunk["remark"],
-        chunk["tags"],
-        chunk["order_no"],
-        chunk["amount"],
-        chunk["ordered_at"],
-        strict=True,
-    )
-    for row_no, raw_phone, name, remark, raw_tags, order_no, raw_amount, raw_time in columns:
-        phone = phone_normalize(raw_phone) if raw_phone else None
-        if phone is None:
-            errors.append((row_no, raw_phone[:255], phone_problem(raw_phone)))
-            counts["invalid"] += 1
-            continue
-        amount = ordered_at = None
-        key = phone
-        if orders:
-            problem, amount, ordered_at = order_fields(order_no, raw_amount, raw_time)
-            if problem:
-                errors.append((row_no, (order_no or raw_amount or raw_time)[:255], problem))
-                counts["invalid"] += 1
-                continue
-            key = order_no
-        earlier = first_row.get(key)
-        if earlier is not None:
-            counts["duplicates"] += 1
-            errors.append((row_no, key, f"文件内重复 duplicate of row {earlier}"))
-            continue
-        first_row[key] = row_no
-        first_of_phone = True
-        if orders:
-            first_of_phone = phone not in order_phones
-            order_phones.add(phone)
-        rows.append(
-            (row_no, phone, name[:100], remark[:255], order_no if orders else "", amount, ordered_at, first_of_phone)
-        )
-        for tag in split_tags(raw_tags):
-            tag_rows.append((row_no, phone, tag))
-            tags.add(tag)
-    counts["total_rows"] += len(chunk["row_no"])
-    return rows, tag_rows, errors
-
-
 def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
     now = timezone.now()
     with transaction.atomic():
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status == ImportJob.Status.DONE:
             return
-        result = staging.merge(job=job, tag_texts=counts["tags"], now=now)
+        allocate = job.allocation != ImportJob.Allocation.NONE and job.team_id is not None
+        result = staging.merge(job=job, tag_texts=counts["tags"], now=now, want_ids=allocate)
         plan = allocation_plan(customer_ids=result.created_ids, team=job.team, rule=job.allocation)
         customers_assign_owner_bulk(
             assignments=plan.assignments,
@@ -230,7 +187,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
         ordered = result.ordered_customer_ids
         for start in range(0, len(ordered), STAGE_REFRESH_BATCH):
             customer_stages_refresh(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], cause="import")
-        created = len(result.created_ids)
+        created = result.created
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE,
             progress=100,
@@ -240,7 +197,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
             updated=result.valid_rows - created,
             duplicates=counts["duplicates"],
             invalid=counts["invalid"] + result.invalid_rows,
-            unassigned=len(plan.unassigned),
+            unassigned=len(plan.unassigned) if allocate else created,
             orders_created=result.orders_created,
             finished_at=timezone.now(),
         )

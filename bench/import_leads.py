@@ -1,0 +1,165 @@
+"""Benchmark: import a generated lead list against a plain COPY of the same file.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sitadmin_bench_imports \
+        .venv/bin/python bench/import_leads.py [--rows 1000000] [--allocation none]
+
+Generates a CSV (phone, name, tags, remark) with 10% repeated phones and 2% bad ones, empties the
+customer tables of the benchmark database, then measures in the same run:
+1. a plain `COPY` of the file into an unindexed table of text columns (the floor);
+2. `manage.py import_leads` on the file, in a child process (validation, staging, merge, allocation).
+Prints rows/s of both, the ratio, and the import's peak memory: the child's peak resident set size
+(`getrusage(RUSAGE_CHILDREN).ru_maxrss`), the whole Python process including Django.
+"""
+
+import argparse
+import csv
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sitadmin_bench_imports"
+TAGS = ["高意向", "复购", "新客", "宝妈", "学生", "价格敏感"]
+
+
+def generate(path: Path, rows: int, seed: int = 7) -> dict:
+    """Write the CSV; return how many rows of each kind it holds."""
+    rnd = random.Random(seed)
+    duplicates = rows // 10
+    invalid = rows // 50
+    unique = rows - duplicates - invalid
+    kinds = ["u"] * unique + ["d"] * duplicates + ["i"] * invalid
+    rnd.shuffle(kinds)
+    # A repeated phone must come after its first row: the first row of the file is always new.
+    if kinds[0] != "u":
+        first_new = kinds.index("u")
+        kinds[0], kinds[first_new] = kinds[first_new], kinds[0]
+    seen: list[str] = []
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["phone", "name", "tags", "remark"])
+        for n, kind in enumerate(kinds):
+            if kind == "u":
+                phone = f"1{rnd.choice('3456789')}{len(seen):09d}"
+                seen.append(phone)
+                spelled = rnd.choice([phone, phone, f"+86 {phone}", f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"])
+            elif kind == "d":
+                spelled = rnd.choice(seen)
+            else:
+                spelled = rnd.choice(["12345", "", f"2{n:010d}", "not a phone"])
+            tags = "、".join(rnd.sample(TAGS, rnd.choice([0, 0, 1, 2])))
+            writer.writerow([spelled, f"客户{n}", tags, rnd.choice(["", "", "来自展会"])])
+    return {"rows": rows, "unique": unique, "duplicates": duplicates, "invalid": invalid}
+
+
+def plain_copy(path: Path) -> float:
+    """Seconds to COPY the file into an unindexed table of text columns."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_plain_copy")
+        cursor.execute("CREATE TABLE bench_plain_copy (phone text, name text, tags text, remark text)")
+        started = time.perf_counter()
+        with (
+            cursor.copy("COPY bench_plain_copy FROM STDIN WITH (FORMAT csv, HEADER true)") as copy,
+            path.open("rb") as fh,
+        ):
+            while block := fh.read(1 << 20):
+                copy.write(block)
+        elapsed = time.perf_counter() - started
+        cursor.execute("DROP TABLE bench_plain_copy")
+    return elapsed
+
+
+def reset_database() -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    from customers.models import LeadSource
+    from staff.models import Staff, Team
+    from tests.factories import StaffFactory
+
+    call_command("migrate", verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "TRUNCATE customers_customer, customers_customer_tags, customers_ownershipperiod,"
+            " customers_stagetransition, customers_importrowerror, customers_importjob, customers_order,"
+            " customers_event CASCADE"
+        )
+    LeadSource.objects.get_or_create(code="bench", defaults={"name": "bench", "kind": "telesales"})
+    team, _ = Team.objects.get_or_create(code="bench", defaults={"name": "bench"})
+    for name in ("bench-op1", "bench-op2", "bench-op3"):
+        if not Staff.objects.filter(user__username=name).exists():
+            StaffFactory(user__username=name, team=team, role=Staff.Role.OPERATOR, capacity=10**7)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--allocation", default="none", choices=["none", "round_robin", "weighted", "capacity"])
+    args = parser.parse_args()
+
+    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
+    sys.path.insert(0, str(ROOT))
+    _ensure_database(os.environ["DATABASE_URL"])
+    import django
+
+    django.setup()
+    reset_database()
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "leads.csv"
+        started = time.perf_counter()
+        made = generate(path, args.rows)
+        print(
+            f"generated {made['rows']:,} rows ({made['duplicates']:,} repeated, {made['invalid']:,} bad), "
+            f"{path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - started:.1f} s"
+        )
+        copy_s = plain_copy(path)
+        print(f"plain COPY:   {copy_s:6.2f} s  {args.rows / copy_s:>10,.0f} rows/s")
+
+        command = [sys.executable, "manage.py", "import_leads", str(path), "--source", "bench", "--verbosity", "0"]
+        if args.allocation != "none":
+            command += ["--team", "bench", "--allocation", args.allocation]
+        started = time.perf_counter()
+        done = subprocess.run(command, cwd=ROOT, env=os.environ, capture_output=True, text=True, check=False)
+        import_s = time.perf_counter() - started
+        if done.returncode:
+            sys.exit(f"import failed:\n{done.stderr[-3000:]}")
+        peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+
+    from customers.models import ImportJob
+
+    job = ImportJob.objects.latest("pk")
+    run_s = (job.finished_at - job.started_at).total_seconds()
+    print(f"import_leads: {import_s:6.2f} s  {args.rows / import_s:>10,.0f} rows/s  (job run {run_s:.2f} s)")
+    print(
+        f"  rows {job.total_rows:,}: created {job.created:,}, updated {job.updated:,}, "
+        f"duplicates {job.duplicates:,}, invalid {job.invalid:,}, unassigned {job.unassigned:,}"
+    )
+    print(f"ratio import / COPY: {import_s / copy_s:.1f}x")
+    print(f"peak memory of the import process (ru_maxrss): {peak_mib:,.0f} MiB")
+    expected = (made["rows"], made["unique"], made["duplicates"], made["invalid"])
+    if (job.total_rows, job.created, job.duplicates, job.invalid) != expected:
+        sys.exit(f"counts differ from the generated file: expected {expected}")
+
+
+def _ensure_database(url: str) -> None:
+    """Create the benchmark database if it does not exist yet."""
+    import psycopg
+    from psycopg import sql
+
+    name = url.rsplit("/", 1)[1]
+    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+if __name__ == "__main__":
+    main()
