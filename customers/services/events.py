@@ -7,31 +7,22 @@ the unique `client_id` (`ON CONFLICT DO NOTHING`), so two identical batches arri
 store each event once.
 """
 
-import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
-from campaigns.models import Group, GroupMembership, Script
-from customers.models import Customer, Event, EventType, LeadSource, Order, OwnershipPeriod
-from customers.phones import phone_normalize
+from campaigns.models import Group, Script
+from customers.models import Customer, Event, EventType, LeadSource, Order
 from customers.services.bulk import rows_insert_ignoring_conflicts, rows_update
-from customers.services.ownership import customers_assign_owner
+from customers.services.event_effects import GROUP_EVENTS, customers_owner_from_events, group_memberships_refresh
+from customers.services.event_parsing import EventItem, event_parse
 from customers.services.stages import customer_stages_refresh
 from staff.models import Staff
 
 UNKNOWN_SOURCE_CODE = "unknown"
-STAFF_REQUIRED = {EventType.FRIEND_REQUEST_SENT, EventType.FRIEND_ADDED, EventType.FRIEND_DELETED}
-GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
-GROUP_EVENTS = GROUP_REQUIRED
 BULK_BATCH_SIZE = 2000
-_TYPES = [choice.value for choice in EventType]
-_DIRECTIONS = [choice.value for choice in Event.Direction]
-_MAX_AMOUNT = Decimal("9999999999.99")
 
 
 @dataclass
@@ -45,37 +36,13 @@ class EventIngestResult:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
 
 
-@dataclass
-class _Item:
-    index: int
-    client_id: str
-    type: str
-    at: dt.datetime
-    phone: str | None
-    external_id: str | None
-    staff: str | None
-    script: str | None
-    group: str | None
-    source: str | None
-    direction: str
-    text: str
-    amount: Decimal | None
-    order_no: str
-    staff_id: int | None = None
-    script_id: int | None = None
-    source_id: int | None = None
-    group_id: int | None = None
-    customer_id: int | None = None
-    pk: int | None = None
-
-
 def events_ingest(*, events: list) -> EventIngestResult:
     """Store the valid events of `events` (dicts as in SPEC §3) and report the rest by index."""
     result = EventIngestResult()
-    items: list[_Item] = []
+    items: list[EventItem] = []
     errors: dict[int, list[str]] = {}
     for index, raw in enumerate(events):
-        item, problems = _event_parse(index=index, raw=raw)
+        item, problems = event_parse(index=index, raw=raw)
         if problems:
             errors[index] = problems
         else:
@@ -87,7 +54,7 @@ def events_ingest(*, events: list) -> EventIngestResult:
         result.accepted = len(inserted)
         result.customer_ids = {event.customer_id for event in inserted}
         if inserted:
-            _memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
+            group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
             customers_owner_from_events(customer_ids=result.customer_ids)
             customer_stages_refresh(customer_ids=result.customer_ids, cause="event")
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
@@ -98,125 +65,9 @@ def events_ingest(*, events: list) -> EventIngestResult:
     return result
 
 
-def _event_parse(*, index: int, raw) -> tuple[_Item | None, list[str]]:
-    """Check one item without the database; returns the item or the problems found, by field."""
-    if not isinstance(raw, dict):
-        return None, ["item: must be an object"]
-    problems: list[str] = []
-
-    def text_field(name: str, *, max_length: int, required: bool = False) -> str | None:
-        value = raw.get(name)
-        if value is None or value == "":
-            if required:
-                problems.append(f"{name}: required")
-            return None
-        if not isinstance(value, str):
-            problems.append(f"{name}: must be a string")
-            return None
-        value = value.strip()
-        if len(value) > max_length:
-            problems.append(f"{name}: longer than {max_length} characters")
-            return None
-        return value or None
-
-    client_id = text_field("id", max_length=64, required=True)
-    event_type = raw.get("type")
-    if event_type not in _TYPES:
-        problems.append(f"type: must be one of {', '.join(_TYPES)}")
-        event_type = None
-    at = _time_parse(raw.get("at"), problems)
-
-    phone = None
-    raw_phone = raw.get("phone")
-    if raw_phone not in (None, ""):
-        phone = phone_normalize(raw_phone) if isinstance(raw_phone, str | int) else None
-        if phone is None:
-            problems.append("phone: not a mainland mobile number")
-    external_id = text_field("external_id", max_length=128)
-    if raw_phone in (None, "") and external_id is None and not any(p.startswith("external_id") for p in problems):
-        problems.append("phone: phone or external_id required")
-
-    staff = text_field("staff", max_length=150, required=event_type in STAFF_REQUIRED)
-    script = text_field("script", max_length=64)
-    group = text_field("group", max_length=64, required=event_type in GROUP_REQUIRED)
-    source = text_field("source", max_length=64)
-    text = text_field("text", max_length=10_000) or ""
-
-    direction = ""
-    if event_type == EventType.MESSAGE:
-        direction = raw.get("direction")
-        if direction not in _DIRECTIONS:
-            problems.append("direction: must be 'in' or 'out' for a message")
-
-    amount = None
-    order_no = ""
-    if event_type == EventType.ORDER:
-        amount = _amount_parse(raw.get("amount"), problems)
-        order_no = text_field("order_no", max_length=64, required=True) or ""
-
-    if problems:
-        return None, problems
-    item = _Item(
-        index=index,
-        client_id=client_id,
-        type=event_type,
-        at=at,
-        phone=phone,
-        external_id=external_id,
-        staff=staff,
-        script=script,
-        group=group,
-        source=source,
-        direction=direction,
-        text=text,
-        amount=amount,
-        order_no=order_no,
-    )
-    return item, []
-
-
-def _time_parse(value, problems: list[str]) -> dt.datetime | None:
-    if value in (None, ""):
-        problems.append("at: required")
-        return None
-    parsed = None
-    # A bare date is no time of day: "at" names the moment the event happened.
-    if isinstance(value, str) and ":" in value:
-        try:
-            parsed = parse_datetime(value.strip())
-        except ValueError:
-            parsed = None
-    if parsed is None:
-        problems.append("at: not an ISO 8601 time")
-        return None
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
-    # One zone for all: sorting by time then compares plain values.
-    return parsed.astimezone(dt.UTC)
-
-
-def _amount_parse(value, problems: list[str]) -> Decimal | None:
-    if value is None or value == "":
-        problems.append("amount: required for an order")
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        problems.append("amount: must be a decimal number")
-        return None
-    try:
-        amount = Decimal(str(value).strip())
-    except InvalidOperation:
-        problems.append("amount: must be a decimal number")
-        return None
-    if not amount.is_finite() or amount < 0:
-        problems.append("amount: must be a number ≥ 0")
-        return None
-    if amount != amount.quantize(Decimal("0.01")) or amount > _MAX_AMOUNT:
-        problems.append("amount: at most 2 decimal places and below 10,000,000,000")
-        return None
-    return amount.quantize(Decimal("0.01"))
-
-
-def _items_resolve(*, items: list[_Item], errors: dict[int, list[str]], result: EventIngestResult) -> list[_Item]:
+def _items_resolve(
+    *, items: list[EventItem], errors: dict[int, list[str]], result: EventIngestResult
+) -> list[EventItem]:
     """Drop duplicates and items naming unknown staff/scripts/sources or used order numbers;
     attach the database ids every remaining item needs (customers and groups created on demand)."""
     known_ids = set(
@@ -241,7 +92,7 @@ def _items_resolve(*, items: list[_Item], errors: dict[int, list[str]], result: 
         )
     )
 
-    kept: list[_Item] = []
+    kept: list[EventItem] = []
     seen_ids: set[str] = set()
     batch_order_nos: set[str] = set()
     for item in items:
@@ -293,7 +144,7 @@ def _groups_ensure(*, codes: set[str]) -> dict[str, int]:
     return found
 
 
-def _customers_ensure(*, items: list[_Item], unknown_source_id: int) -> dict[int, int]:
+def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict[int, int]:
     """The customer id of every item (keyed by `id(item)`), creating unknown customers.
 
     A customer is found by phone first, then by external_id; an item carrying both attaches the one
@@ -373,7 +224,7 @@ _EVENT_COLUMNS = [
 ]
 
 
-def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[list[_Item], int]:
+def _events_store(*, items: list[EventItem], errors: dict[int, list[str]]) -> tuple[list[EventItem], int]:
     """Insert the events, then their orders; returns the events stored and how many ids a concurrent
     batch stored meanwhile (duplicates too)."""
     if not items:
@@ -429,103 +280,3 @@ def _events_store(*, items: list[_Item], errors: dict[int, list[str]]) -> tuple[
             lost_pks = {e.pk for e in lost}
             inserted = [e for e in inserted if e.pk not in lost_pks]
     return inserted, len(items) - len(stored)
-
-
-def _memberships_refresh(*, events: list[_Item]) -> None:
-    """Set each touched (customer, group) membership from its latest join/leave by (at, id)."""
-    if not events:
-        return
-    pairs = {(e.customer_id, e.group_id) for e in events}
-    history = (
-        Event.objects.filter(
-            type__in=GROUP_EVENTS,
-            customer_id__in={c for c, _ in pairs},
-            group_id__in={g for _, g in pairs},
-        )
-        .order_by("at", "client_id")
-        .values_list("customer_id", "group_id", "type", "at")
-    )
-    latest: dict[tuple[int, int], tuple[str, dt.datetime]] = {}
-    last_join: dict[tuple[int, int], dt.datetime] = {}
-    for customer_id, group_id, event_type, at in history:
-        key = (customer_id, group_id)
-        if key not in pairs:
-            continue
-        latest[key] = (event_type, at)
-        if event_type == EventType.GROUP_JOINED:
-            last_join[key] = at
-    memberships = [
-        GroupMembership(
-            customer_id=customer_id,
-            group_id=group_id,
-            joined_at=last_join[(customer_id, group_id)],
-            left_at=at if event_type == EventType.GROUP_LEFT else None,
-        )
-        for (customer_id, group_id), (event_type, at) in latest.items()
-        if (customer_id, group_id) in last_join
-    ]
-    GroupMembership.objects.bulk_create(
-        memberships,
-        batch_size=BULK_BATCH_SIZE,
-        update_conflicts=True,
-        unique_fields=["group", "customer"],
-        update_fields=["joined_at", "left_at"],
-    )
-
-
-def customers_owner_from_events(*, customer_ids: set[int]) -> int:
-    """The owner rule of SPEC §2 for these customers; returns how many owners were set or moved.
-
-    A customer without an owner gets the staff of its first friend_added, from that event's time.
-    An owner that came from this rule follows the earliest friend_added when an earlier one
-    arrives late; owners set by import, by hand or by hand-over are left alone.
-    """
-    first_add: dict[int, tuple[dt.datetime, int]] = {}
-    adds = (
-        Event.objects.filter(customer_id__in=customer_ids, type=EventType.FRIEND_ADDED)
-        .order_by("at", "client_id")
-        .values_list("customer_id", "at", "staff_id")
-    )
-    for customer_id, at, staff_id in adds:
-        first_add.setdefault(customer_id, (at, staff_id))
-    if not first_add:
-        return 0
-    owners = dict(Customer.objects.filter(pk__in=list(first_add)).values_list("pk", "owner_id"))
-    periods: dict[int, list[OwnershipPeriod]] = {}
-    for period in OwnershipPeriod.objects.filter(customer_id__in=list(first_add)).order_by("started_at", "id"):
-        periods.setdefault(period.customer_id, []).append(period)
-
-    to_assign: dict[int, int] = {}
-    to_fix: list[tuple[int, OwnershipPeriod, dt.datetime, int]] = []
-    for customer_id, (at, staff_id) in first_add.items():
-        history = periods.get(customer_id, [])
-        closed_until = max((p.ended_at for p in history if p.ended_at), default=None)
-        start = max(at, closed_until) if closed_until else at
-        if owners.get(customer_id) is None:
-            to_assign[customer_id] = staff_id
-            to_fix.append((customer_id, None, start, staff_id))
-            continue
-        current = next((p for p in history if p.ended_at is None), None)
-        if current is None or current.cause != OwnershipPeriod.Cause.EVENT:
-            continue
-        if (current.started_at, current.staff_id) != (start, staff_id) and start <= current.started_at:
-            to_fix.append((customer_id, current, start, staff_id))
-    if not to_fix:
-        return 0
-
-    now = timezone.now()
-    customers_assign_owner(assignments=to_assign, at=now, cause=OwnershipPeriod.Cause.EVENT)
-    # customers_assign_owner opens every period at one moment; each starts at its own first add.
-    opened = {
-        p.customer_id: p for p in OwnershipPeriod.objects.filter(customer_id__in=list(to_assign), ended_at__isnull=True)
-    }
-    fixed_periods = []
-    moved_customers = []
-    for customer_id, period, start, staff_id in to_fix:
-        period = period or opened[customer_id]
-        fixed_periods.append([period.pk, start, staff_id])
-        if period.staff_id != staff_id:
-            moved_customers.append([customer_id, staff_id])
-    rows_update(model=OwnershipPeriod, columns=["id", "started_at", "staff_id"], rows=fixed_periods)
-    rows_update(model=Customer, columns=["id", "owner_id"], rows=moved_customers)
-    return len(to_fix)

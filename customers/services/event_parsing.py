@@ -1,0 +1,161 @@
+"""Checking one incoming event (SPEC §3) without the database: fields, types, time, phone, amount."""
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from customers.models import Event, EventType
+from customers.phones import phone_normalize
+
+STAFF_REQUIRED = {EventType.FRIEND_REQUEST_SENT, EventType.FRIEND_ADDED, EventType.FRIEND_DELETED}
+GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
+_TYPES = [choice.value for choice in EventType]
+_DIRECTIONS = [choice.value for choice in Event.Direction]
+_MAX_AMOUNT = Decimal("9999999999.99")
+
+
+@dataclass
+class EventItem:
+    """A valid incoming event; the ids are filled in once references are resolved."""
+
+    index: int
+    client_id: str
+    type: str
+    at: dt.datetime
+    phone: str | None
+    external_id: str | None
+    staff: str | None
+    script: str | None
+    group: str | None
+    source: str | None
+    direction: str
+    text: str
+    amount: Decimal | None
+    order_no: str
+    staff_id: int | None = None
+    script_id: int | None = None
+    source_id: int | None = None
+    group_id: int | None = None
+    customer_id: int | None = None
+    pk: int | None = None
+
+
+def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
+    """Check one item without the database; returns the item or the problems found, by field."""
+    if not isinstance(raw, dict):
+        return None, ["item: must be an object"]
+    problems: list[str] = []
+
+    def text_field(name: str, *, max_length: int, required: bool = False) -> str | None:
+        value = raw.get(name)
+        if value is None or value == "":
+            if required:
+                problems.append(f"{name}: required")
+            return None
+        if not isinstance(value, str):
+            problems.append(f"{name}: must be a string")
+            return None
+        value = value.strip()
+        if len(value) > max_length:
+            problems.append(f"{name}: longer than {max_length} characters")
+            return None
+        return value or None
+
+    client_id = text_field("id", max_length=64, required=True)
+    event_type = raw.get("type")
+    if event_type not in _TYPES:
+        problems.append(f"type: must be one of {', '.join(_TYPES)}")
+        event_type = None
+    at = _time_parse(raw.get("at"), problems)
+
+    phone = None
+    raw_phone = raw.get("phone")
+    if raw_phone not in (None, ""):
+        phone = phone_normalize(raw_phone) if isinstance(raw_phone, str | int) else None
+        if phone is None:
+            problems.append("phone: not a mainland mobile number")
+    external_id = text_field("external_id", max_length=128)
+    if raw_phone in (None, "") and external_id is None and not any(p.startswith("external_id") for p in problems):
+        problems.append("phone: phone or external_id required")
+
+    staff = text_field("staff", max_length=150, required=event_type in STAFF_REQUIRED)
+    script = text_field("script", max_length=64)
+    group = text_field("group", max_length=64, required=event_type in GROUP_REQUIRED)
+    source = text_field("source", max_length=64)
+    text = text_field("text", max_length=10_000) or ""
+
+    direction = ""
+    if event_type == EventType.MESSAGE:
+        direction = raw.get("direction")
+        if direction not in _DIRECTIONS:
+            problems.append("direction: must be 'in' or 'out' for a message")
+
+    amount = None
+    order_no = ""
+    if event_type == EventType.ORDER:
+        amount = _amount_parse(raw.get("amount"), problems)
+        order_no = text_field("order_no", max_length=64, required=True) or ""
+
+    if problems:
+        return None, problems
+    item = EventItem(
+        index=index,
+        client_id=client_id,
+        type=event_type,
+        at=at,
+        phone=phone,
+        external_id=external_id,
+        staff=staff,
+        script=script,
+        group=group,
+        source=source,
+        direction=direction,
+        text=text,
+        amount=amount,
+        order_no=order_no,
+    )
+    return item, []
+
+
+def _time_parse(value, problems: list[str]) -> dt.datetime | None:
+    if value in (None, ""):
+        problems.append("at: required")
+        return None
+    parsed = None
+    # A bare date is no time of day: "at" names the moment the event happened.
+    if isinstance(value, str) and ":" in value:
+        try:
+            parsed = parse_datetime(value.strip())
+        except ValueError:
+            parsed = None
+    if parsed is None:
+        problems.append("at: not an ISO 8601 time")
+        return None
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed, timezone.get_default_timezone())
+    # One zone for all: sorting by time then compares plain values.
+    return parsed.astimezone(dt.UTC)
+
+
+def _amount_parse(value, problems: list[str]) -> Decimal | None:
+    if value is None or value == "":
+        problems.append("amount: required for an order")
+        return None
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        problems.append("amount: must be a decimal number")
+        return None
+    try:
+        amount = Decimal(str(value).strip())
+    except InvalidOperation:
+        problems.append("amount: must be a decimal number")
+        return None
+    if not amount.is_finite() or amount < 0:
+        problems.append("amount: must be a number ≥ 0")
+        return None
+    if amount != amount.quantize(Decimal("0.01")) or amount > _MAX_AMOUNT:
+        problems.append("amount: at most 2 decimal places and below 10,000,000,000")
+        return None
+    return amount.quantize(Decimal("0.01"))
