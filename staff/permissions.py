@@ -18,9 +18,10 @@ class IsStaffMember(BasePermission):
 class IsManagerOrReadOnly(IsStaffMember):
     """Reads for every staff member; writes for managers only."""
 
-    message = "只有运营负责人可以修改 only managers may change this."
-
     def has_permission(self, request, view) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request.method in SAFE_METHODS or is_manager(request.user)
+        if request.method in SAFE_METHODS or is_manager(request.user):
+            return True
+        self.message = "只有运营负责人可以修改 only managers may change this."
+        return False

@@ -45,5 +45,7 @@ def test_a_user_who_is_not_staff_sees_nothing(db):
     stranger = get_user_model().objects.create_user(username="stranger", password=DEMO_PASSWORD)
     client = APIClient()
     client.force_authenticate(stranger)
-    assert client.get("/api/v1/customers/").status_code == 403
+    refused = client.get("/api/v1/customers/")
+    assert refused.status_code == 403
+    assert "staff account" in refused.json()["detail"]
     assert client.get("/api/v1/tags/").status_code == 403

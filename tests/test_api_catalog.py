@@ -60,7 +60,9 @@ def test_everyone_reads_only_managers_write(client_for, team_lead, operator, end
         client = client_for(staff)
         assert client.get(url).json()["count"] == 1
         assert client.get(f"{url}{payload['code']}/").status_code == 200
-        assert client.post(url, {**payload, "code": "other"}, format="json").status_code == 403
+        refused = client.post(url, {**payload, "code": "other"}, format="json")
+        assert refused.status_code == 403
+        assert "only managers" in refused.json()["detail"]
         assert client.patch(f"{url}{payload['code']}/", change, format="json").status_code == 403
         assert client.delete(f"{url}{payload['code']}/").status_code == 403
 
