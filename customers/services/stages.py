@@ -7,7 +7,6 @@ furthest stage reached: repeat_buyer (2+ orders), buyer (1), grouped, fan, reque
 import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Count
 from django.utils import timezone
 
 from customers.models import Customer, Event, EventType, Order, Stage, StageTransition
@@ -43,18 +42,14 @@ def customer_stages_refresh(*, customer_ids: Iterable[int], cause: str = "event"
         latest[(customer_id, event_type)] = (at, pk)
         if event_type in (EventType.FRIEND_ADDED, EventType.FRIEND_DELETED):
             friendship[customer_id] = event_type
-    order_counts = dict(
-        Order.objects.filter(customer_id__in=customer_ids)
-        .values("customer_id")
-        .annotate(n=Count("pk"))
-        .values_list("customer_id", "n")
-    )
+    order_counts: dict[int, int] = {}
     last_order: dict[int, tuple[dt.datetime, int | None]] = {}
     for customer_id, ordered_at, event_id in (
         Order.objects.filter(customer_id__in=customer_ids)
         .order_by("ordered_at", "pk")
         .values_list("customer_id", "ordered_at", "event_id")
     ):
+        order_counts[customer_id] = order_counts.get(customer_id, 0) + 1
         last_order[customer_id] = (ordered_at, event_id)
 
     now = timezone.now()
