@@ -1,8 +1,9 @@
 """The evidence beside the evaluation form (SPEC §6): what the data says about a staff member in a cycle.
 
 KPIs come only from the precomputed tables through `metrics.selectors` (range summaries are ratios
-of sums, never averages of daily rates). The team median is taken over the team's operators with a
-value (a rate with a zero denominator is null and left out), the evaluated staff member included.
+of sums, never averages of daily rates), over the cycle's days up to its last computed KPI day.
+The team median is taken over the team's operators with a value (a rate with a zero denominator is
+null and left out), the evaluated staff member included.
 
 Remark compliance (备注规范): a remark complies when it matches `REMARK_FORMAT` as a whole, e.g.
 `20261120-张三-已加粉` for `{date:%Y%m%d}-{name}-{stage}`: `{date}` a real calendar date in the
@@ -31,7 +32,7 @@ from django.utils import timezone
 
 from campaigns.models import SopTask
 from customers.models import Customer, Stage
-from metrics.selectors import kpi_daily, kpi_summary
+from metrics.selectors import kpi_coverage, kpi_daily, kpi_summary
 
 from .models import ReviewCycle, Staff
 
@@ -147,8 +148,16 @@ def team_median(values: list[float | None]) -> float | None:
     return statistics.median(present) if present else None
 
 
+def cycle_kpi_range(*, cycle: ReviewCycle) -> tuple[dt.date, dt.date]:
+    """The cycle's dates up to its last computed KPI day: a cycle still running is read up to the
+    latest day computed, so state taken at the end of the range (headcount, hence 人效) is not empty."""
+    computed = kpi_coverage(date_from=cycle.starts_on, date_to=cycle.ends_on)["computed_days"]
+    return cycle.starts_on, (max(computed) if computed else cycle.ends_on)
+
+
 def staff_kpi_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
     """The staff member's range summary per evidence metric beside the team median, and daily series."""
+    date_from, date_to = cycle_kpi_range(cycle=cycle)
     username = staff.username
     if staff.team_id:
         peers = set(
@@ -160,8 +169,7 @@ def staff_kpi_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
         peers = set()
     peers.add(username)
     summaries = {
-        row["key"]: row
-        for row in kpi_summary(dimension="staff", date_from=cycle.starts_on, date_to=cycle.ends_on, keys=peers)
+        row["key"]: row for row in kpi_summary(dimension="staff", date_from=date_from, date_to=date_to, keys=peers)
     }
     own = summaries.get(username, {})
     metrics = []
@@ -178,18 +186,23 @@ def staff_kpi_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
             }
         )
     daily = {
-        row["date"]: row
-        for row in kpi_daily(dimension="staff", date_from=cycle.starts_on, date_to=cycle.ends_on, keys=[username])
+        row["date"]: row for row in kpi_daily(dimension="staff", date_from=date_from, date_to=date_to, keys=[username])
     }
     dates = []
-    day = cycle.starts_on
-    while day <= cycle.ends_on:
+    day = date_from
+    while day <= date_to:
         dates.append(day)
         day += dt.timedelta(days=1)
     series = {
         metric: [_as_float(daily.get(day, {}).get(metric)) for day in dates] for metric, _label, _b in EVIDENCE_METRICS
     }
-    return {"metrics": metrics, "dates": [d.isoformat() for d in dates], "series": series}
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "metrics": metrics,
+        "dates": [d.isoformat() for d in dates],
+        "series": series,
+    }
 
 
 def _as_float(value) -> float | None:
@@ -237,8 +250,8 @@ def staff_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
         "name": staff.name,
         "team": staff.team.code if staff.team_id else None,
         "cycle": cycle.code,
-        "date_from": cycle.starts_on.isoformat(),
-        "date_to": cycle.ends_on.isoformat(),
+        "date_from": kpis["date_from"].isoformat(),
+        "date_to": kpis["date_to"].isoformat(),
         "metrics": kpis["metrics"],
         "dates": kpis["dates"],
         "series": kpis["series"],

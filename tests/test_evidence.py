@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from campaigns.models import SopTask
-from metrics.models import DailyKpi
+from metrics.models import DailyKpi, KpiComputation
 from staff.evidence import remark_complies, remark_pattern
 from staff.models import ReviewCycle, Staff
 
@@ -228,3 +228,15 @@ def test_no_data_gives_no_suggestion(client_for, manager, team):
 def test_remark_format(fmt, remark, ok):
     pattern, date_format = remark_pattern(remark_format=fmt)
     assert remark_complies(remark=remark, pattern=pattern, date_format=date_format) is ok
+
+
+def test_running_cycle_is_read_up_to_the_last_computed_day(client_for, manager, case):
+    ReviewCycle.objects.create(code="running", name="进行中", starts_on=D1, ends_on=dt.date(2026, 11, 30))
+    for day in (D1, D2):
+        KpiComputation.objects.create(date=day, computed_at=timezone.now())
+    body = client_for(manager).get("/api/v1/evaluations/evidence/", {"staff": "op1", "cycle": "running"}).json()
+    metrics = {m["metric"]: m for m in body["metrics"]}
+    # Read over D1..D2 (computed), so 人效 = (100 + 200) / headcount at D2 (1) = 300, not null for lack of a D30 row
+    assert metrics["revenue_per_head"]["value"] == pytest.approx(300)
+    assert body["date_to"] == "2026-11-02"
+    assert body["dates"] == ["2026-11-01", "2026-11-02"]
