@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,9 @@ def test_swagger_ui_is_served_locally_without_cdn(client):
     assert "/static/drf_spectacular_sidecar/" in html
     assert not re.search(r"""(src|href)=["']https?://""", html)
     assert "cdn" not in html.lower()
+
+
+def test_schema_validates_without_warnings(tmp_path):
+    # Raises SchemaGenerationError on any warning (untyped field, enum name clash, unresolvable view).
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
+    assert (tmp_path / "schema.yaml").read_text().startswith("openapi: 3")
