@@ -1,6 +1,7 @@
 """The evaluation API (SPEC §6): dimensions, review cycles, evaluations, evidence, overview,
 leaderboard and hand-over. Thin: validate, call one service or selector, shape the answer."""
 
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -64,6 +65,13 @@ class DimensionViewSet(
     permission_classes = [IsManagerOrReadOnly]
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
+
+    def perform_create(self, serializer):
+        # A new dimension goes after the existing ones unless a position is given.
+        if "position" not in serializer.validated_data:
+            last = CompetencyDimension.objects.aggregate(last=Max("position"))["last"] or 0
+            serializer.validated_data["position"] = last + 1
+        serializer.save()
 
 
 class ReviewCycleViewSet(

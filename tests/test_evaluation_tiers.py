@@ -42,8 +42,9 @@ def cycle(team, team_lead, operator):
     return cycle
 
 
-def test_leaderboard_first_place_clears_baseline(client_for, manager, cycle):
-    body = client_for(manager).get("/api/v1/review-cycles/nov/leaderboard/").json()
+def test_leaderboard_first_place_clears_baseline(client_for, manager, cycle, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        body = client_for(manager).get("/api/v1/review-cycles/nov/leaderboard/").json()
     # op2 5000 + 7000 = 12000 ≥ 10000 baseline → first place, tier A; gap to far (9000) = 3000
     rows = [(r["rank"], r["staff"], r["revenue"], r["tier"], r["first_place"]) for r in body["rows"]]
     assert rows == [
@@ -80,7 +81,7 @@ def _evaluate(client, username, score):
     return response.json()
 
 
-def test_cycle_overview_and_xlsx(client_for, manager, operator, cycle):
+def test_cycle_overview_and_xlsx(client_for, manager, operator, cycle, django_assert_max_num_queries):
     client = client_for(manager)
     _evaluate(client, "op1", 8.5)  # 85.0 advance
     _evaluate(client, "op2", 6.5)  # 65.0 keep
@@ -88,7 +89,8 @@ def test_cycle_overview_and_xlsx(client_for, manager, operator, cycle):
     client.patch(
         f"/api/v1/evaluations/{third['id']}/", {"final_decision": "transfer", "override_reason": "转岗"}, format="json"
     )
-    body = client.get("/api/v1/review-cycles/nov/overview/").json()
+    with django_assert_max_num_queries(8):
+        body = client.get("/api/v1/review-cycles/nov/overview/").json()
     # Non-manager staff: lead, op1, op2, op3, far = 5; 3 evaluated
     assert (body["staff"], body["evaluated"]) == (5, 3)
     assert body["decision_counts"] == {"advance": 1, "keep": 1, "transfer": 0, "exit": 1}

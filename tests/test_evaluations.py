@@ -113,6 +113,8 @@ def test_new_dimension_and_inactive_dimension(client_for, manager, operator, tea
         format="json",
     )
     assert created.status_code == 201
+    # After the five seeded ones (positions 1..5)
+    assert created.json()["position"] == 6
     client.patch("/api/v1/dimensions/analysis/", {"active": False}, format="json")
     missing = _post(client, operator, cycle, ALL_EIGHT)
     assert missing.status_code == 400
