@@ -4,10 +4,12 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from customers.models import EventType
 from customers.services.events import events_ingest
 from staff.roles import is_manager
 
@@ -19,13 +21,34 @@ class IsManager(BasePermission):
         return is_manager(request.user)
 
 
+class EventItemSchema(serializers.Serializer):
+    """One event as the API docs show it; items are checked one by one by `event_parse`, so a bad
+    item is reported in `errors` instead of failing the batch."""
+
+    id = serializers.CharField(max_length=64)
+    type = serializers.ChoiceField(choices=EventType.choices)
+    at = serializers.DateTimeField(help_text="ISO 8601; without an offset it is read in TIME_ZONE")
+    phone = serializers.CharField(required=False, help_text="mainland mobile; or external_id")
+    external_id = serializers.CharField(required=False, max_length=128)
+    staff = serializers.CharField(required=False, help_text="username")
+    script = serializers.CharField(required=False, help_text="script code, on friend_request_sent")
+    group = serializers.CharField(required=False, help_text="group code; unknown codes create the group")
+    direction = serializers.ChoiceField(choices=["in", "out"], required=False, help_text="for message")
+    text = serializers.CharField(required=False)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, help_text="for order")
+    order_no = serializers.CharField(required=False, max_length=64, help_text="for order, unique")
+    source = serializers.CharField(required=False, help_text="lead-source code")
+
+
 class EventsIngestApi(APIView):
-    """Take up to `EVENTS_MAX_BATCH` events; valid items are stored even when others are rejected."""
+    """Take up to `EVENTS_MAX_BATCH` events (a JSON list or `{"events": [...]}`); valid items are
+    stored even when others are rejected, and ids seen before count as duplicates."""
 
     permission_classes = [IsManager]
+    parser_classes = [JSONParser]
 
     @extend_schema(
-        request=inline_serializer("EventBatch", {"events": serializers.ListField(child=serializers.DictField())}),
+        request=EventItemSchema(many=True),
         responses=inline_serializer(
             "EventIngestResult",
             {
