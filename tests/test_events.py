@@ -8,7 +8,9 @@ import pytest
 
 from campaigns.models import Group, GroupMembership
 from customers.models import Customer, Event, LeadSource, Order, OwnershipPeriod, Stage
+from customers.phones import phone_normalize
 from customers.services.events import events_ingest
+from customers.services.ownership import customers_assign_owner
 
 from .factories import CustomerFactory, LeadSourceFactory, ScriptFactory, StaffFactory
 
@@ -21,6 +23,27 @@ def _event(event_id, event_type="friend_request_sent", **fields):
         event["staff"] = "amy"
     event.update(fields)
     return event
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("13812345678", "13812345678"),
+        ("138 1234 5678", "13812345678"),
+        ("+86 138-1234-5678", "13812345678"),
+        ("0086 13812345678", "13812345678"),
+        ("8613812345678", "13812345678"),
+        (13812345678, "13812345678"),
+        ("12812345678", None),  # second digit must be 3-9
+        ("1381234567", None),  # 10 digits
+        ("138123456789", None),  # 12 digits
+        ("138-1234-567a", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_phone_normalize(raw, expected):
+    assert phone_normalize(raw) == expected
 
 
 @pytest.fixture
@@ -191,8 +214,6 @@ def test_owner_is_the_staff_of_the_first_friend_added_even_when_it_arrives_late(
 
 @pytest.mark.django_db
 def test_an_owner_set_by_import_is_not_overridden_by_events(amy, team):
-    from customers.services.ownership import customers_assign_owner
-
     ben = StaffFactory(user__username="ben", team=team)
     customer = CustomerFactory(phone="13800000001")
     customers_assign_owner(
