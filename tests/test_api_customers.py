@@ -202,6 +202,10 @@ def test_owner_changes_by_role(client_for, team_lead, operator, org):
     assert client_for(team_lead).patch(f"{URL}{customer.pk}/", {"owner": "op3"}, format="json").status_code == 403
     assert client_for(operator).patch(f"{URL}{customer.pk}/", {"owner": "op2"}, format="json").status_code == 403
     assert Customer.objects.get(pk=customer.pk).owner == operator
+    # Echoing the current owner back is no change and is allowed to anyone who may edit the customer.
+    echo = client_for(operator).patch(f"{URL}{customer.pk}/", {"owner": "op1", "remark": "ok"}, format="json")
+    assert echo.status_code == 200
+    assert OwnershipPeriod.objects.filter(customer=customer).count() == 1
     ok = client_for(team_lead).patch(f"{URL}{customer.pk}/", {"owner": "op2"}, format="json")
     assert ok.status_code == 200
     assert Customer.objects.get(pk=customer.pk).owner == org["op2_staff"]

@@ -34,7 +34,8 @@ def customer_update(*, customer: Customer, data: Mapping[str, Any], changed_by) 
     `customers_assign_owner`, so ownership history stays complete. Raises PermissionDenied when
     `changed_by` may not give the customer that owner.
     """
-    if "owner" in data:
+    # Re-sending the current owner (a client echoing what it read) is no change, so no permission is needed.
+    if "owner" in data and customer.owner_id != (data["owner"].pk if data["owner"] else None):
         _check_owner_change(changed_by=changed_by, new_owner=data["owner"])
     # Lock the row so a concurrent event batch cannot interleave its own stage change.
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
