@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from .evaluation_selectors import cycle_overview, evaluation_can_score, evaluation_list_for
 from .evaluations import EvaluationError, evaluation_create, evaluation_override
 from .evidence import staff_evidence
+from .handover import staff_handover
 from .models import CompetencyDimension, Decision, Evaluation, ReviewCycle, Staff
 from .roles import is_manager, role_for, scope_staff
 from .tiers import cycle_leaderboard
@@ -193,6 +194,10 @@ def evaluation_detail(request, pk: int):
             messages.success(request, _("最终结论已调整。"))
             return redirect("evaluation-detail", pk=evaluation.pk)
     scores = sorted(evaluation.scores.all(), key=lambda s: (s.dimension.position, s.dimension.code))
+    handover_preview = None
+    if is_manager(request.user) and evaluation.final_decision in (Decision.TRANSFER, Decision.EXIT):
+        # What acting on 转 / 退 would do to the staff member's customers (a dry run writes nothing).
+        handover_preview = staff_handover(staff=evaluation.staff, dry_run=True, performed_by=request.user)
     return render(
         request,
         "evaluations/detail.html",
@@ -205,6 +210,7 @@ def evaluation_detail(request, pk: int):
             "errors": errors,
             "can_override": is_manager(request.user),
             "posted": request.POST if errors else {},
+            "handover_preview": handover_preview,
         },
         status=400 if errors else 200,
     )

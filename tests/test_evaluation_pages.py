@@ -7,6 +7,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from customers.models import Customer
 from metrics.models import DailyKpi
 from staff.models import Evaluation, ReviewCycle
 
@@ -129,3 +130,17 @@ def test_override_on_detail_page(manager, team_lead, operator, cycle):
         "keep",
         "试用期延长",
     )
+
+
+def test_detail_previews_the_hand_over_of_an_exit(manager, team, operator, cycle):
+    receiver = StaffFactory(team=team, user__username="op9")
+    for _ in range(3):
+        CustomerFactory(owner=operator)
+    _browser(manager).post("/evaluations/new/", _form("3", staff="op1", cycle="nov"))
+    evaluation = Evaluation.objects.get()
+    # 10 × 15 / 5 = 30.0 → exit: the detail previews handing op1's 3 customers to op9
+    assert evaluation.decision == "exit"
+    html = _browser(manager).get(f"/evaluations/{evaluation.pk}/").content.decode()
+    assert 'data-testid="handover-preview"' in html
+    assert f"{receiver.username}: 3" in html
+    assert Customer.objects.filter(owner=operator).count() == 3
