@@ -281,3 +281,19 @@ def test_list_query_count_does_not_grow_with_page_size(client_for, manager, djan
         with django_assert_max_num_queries(4):
             response = client.get(URL, {"page_size": page_size})
         assert len(response.json()["results"]) == page_size
+
+
+def test_detail_query_count_does_not_grow_with_history(client_for, manager, org, django_assert_max_num_queries):
+    customer = org["op1"][0]
+    client = client_for(manager)
+    for stage in ("requested", "fan", "grouped", "buyer", "fan", "lost"):
+        client.patch(
+            f"{URL}{customer.pk}/", {"stage": stage, "owner": "op2" if stage == "fan" else "op1"}, format="json"
+        )
+    assert StageTransition.objects.filter(customer=customer).count() == 6
+    # customer + tags + transitions + ownership periods, plus the viewer's staff row: 5 at most.
+    with django_assert_max_num_queries(5):
+        response = client.get(f"{URL}{customer.pk}/")
+    assert len(response.json()["stage_history"]) == 6
+    # import period, then op1 -> op2 -> op1 -> op2 -> op1 at each fan/other switch: 1 + 4 = 5 periods.
+    assert len(response.json()["ownership_history"]) == 5
