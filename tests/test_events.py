@@ -64,6 +64,7 @@ def test_each_bad_item_is_reported_by_index_and_field_and_good_items_are_stored(
         _event("bad-script", script="nope"),
         _event("bad-direction", event_type="message", direction="sideways"),
         _event("no-group", event_type="group_joined"),
+        _event("bad-group", event_type="group_left", group="关节 群"),
         _event("ok-2", event_type="message", direction="in", at="2026-11-02T11:00:00"),
         {"type": "friend_added", "at": "2026-11-02T10:00:00+08:00", "phone": "13800000001", "staff": "amy"},
     ]
@@ -81,7 +82,8 @@ def test_each_bad_item_is_reported_by_index_and_field_and_good_items_are_stored(
         6: ("bad-script", "script: unknown script code 'nope'"),
         7: ("bad-direction", "direction: must be 'in' or 'out' for a message"),
         8: ("no-group", "group: required"),
-        10: (None, "id: required"),
+        9: ("bad-group", "group: a code of letters, digits, '-' or '_'"),
+        11: (None, "id: required"),
     }
     assert errors[4][1].startswith("type: must be one of friend_request_sent, friend_added")
     assert set(Event.objects.values_list("client_id", flat=True)) == {"ok-1", "ok-2"}

@@ -1,6 +1,7 @@
 """Checking one incoming event (SPEC §3) without the database: fields, types, time, phone, amount."""
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -15,6 +16,7 @@ GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
 _TYPES = [choice.value for choice in EventType]
 _DIRECTIONS = [choice.value for choice in Event.Direction]
 _MAX_AMOUNT = Decimal("9999999999.99")
+_CODE = re.compile(r"[-\w]+", re.ASCII)
 
 
 @dataclass
@@ -84,6 +86,10 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
     staff = text_field("staff", max_length=150, required=event_type in STAFF_REQUIRED)
     script = text_field("script", max_length=64)
     group = text_field("group", max_length=64, required=event_type in GROUP_REQUIRED)
+    # An unknown group code creates the group, so it must be a usable code (it appears in URLs).
+    if group and not _CODE.fullmatch(group):
+        problems.append("group: a code of letters, digits, '-' or '_'")
+        group = None
     source = text_field("source", max_length=64)
     text = text_field("text", max_length=10_000) or ""
 
