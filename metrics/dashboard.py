@@ -131,6 +131,19 @@ def _fraction(row: dict, metric: str) -> str:
     return f"{_fmt(numerator)} / {_fmt(denominator)}"
 
 
+def display(value, kind: str) -> str:
+    """A figure as shown in tables: 30.0% for rates, 1,234.50 for money, 1,234 for counts, — for null."""
+    if value is None:
+        return "—"
+    if kind == "rate":
+        return f"{float(value) * 100:.1f}%"
+    if kind == "money":
+        return f"{float(value):,.2f}"
+    if isinstance(value, float) and not value.is_integer():
+        return f"{value:,.1f}"  # a median of counts may fall between two
+    return f"{int(value):,}"
+
+
 def _fmt(value) -> str:
     if isinstance(value, int):
         return f"{value:,}"
@@ -278,15 +291,16 @@ def breakdown_for(*, user, dimension: str, date_from: dt.date, date_to: dt.date)
     for row in rows:
         cells = [
             {
-                "metric": metric,
-                "kind": kind,
-                "value": row.get(metric),
+                "raw": "" if row.get(metric) is None else str(row[metric]),
+                "text": display(row.get(metric), kind),
                 "title": _fraction(row, metric),
             }
             for metric, _label, kind in BREAKDOWN_COLUMNS
         ]
-        shaped.append({"key": row["key"], "name": names.get(row["key"], row["key"]), "cells": cells})
-    shaped.sort(key=lambda r: -(float(r["cells"][8]["value"] or 0)))
+        shaped.append(
+            {"key": row["key"], "name": names.get(row["key"], row["key"]), "revenue": row["revenue"], "cells": cells}
+        )
+    shaped.sort(key=lambda r: -float(r["revenue"] or 0))
     return {
         "dimension": dimension,
         "label": BREAKDOWNS[dimension],
@@ -343,7 +357,14 @@ def staff_board_for(*, user, date_from: dt.date, date_to: dt.date, sort: str = "
             versus = ""
             if value is not None and median is not None and float(value) != median:
                 versus = "above" if float(value) > median else "below"
-            cells.append({"metric": metric, "kind": kind, "value": value, "median": median, "versus": versus})
+            cells.append(
+                {
+                    "raw": "" if value is None else str(value),
+                    "text": display(value, kind),
+                    "median": display(median, kind),
+                    "versus": versus,
+                }
+            )
         board.append(
             {
                 "username": row["key"],
