@@ -262,3 +262,13 @@ def test_range_parsing():
     assert (date_from, date_to) == (D, D)
     assert error
     assert dashboard_range(params={"date_from": "nope"}, today=today)[2]
+
+
+def test_english_is_one_switch_away(week_then_jump, manager):
+    page = browser_for(manager)
+    assert "转粉率" in page.get("/dashboard/", RANGE).content.decode()
+    page.post("/i18n/setlang/", {"language": "en", "next": "/dashboard/"})
+    html = page.get("/dashboard/", RANGE).content.decode()
+    assert "Fan rate" in html
+    assert "vs 7-day average" in html
+    assert "转粉率" not in html
