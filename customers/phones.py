@@ -1,6 +1,7 @@
 """Chinese mobile numbers as customers are keyed by them (SPEC §2)."""
 
 import re
+from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[\s\-]+")
 _MOBILE = re.compile(r"1[3-9]\d{9}")
@@ -20,3 +21,14 @@ def phone_normalize(raw) -> str | None:
             text = text[len(prefix) :]
             break
     return text if _MOBILE.fullmatch(text) else None
+
+
+# `phone_normalize` as one regular expression: an optional country prefix, then the mobile number.
+# Same rules (tests/test_import_phones.py checks both agree), about four times faster per value.
+_PREFIXED_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+
+
+def phones_normalize(values: Iterable[str]) -> list[str | None]:
+    """`phone_normalize` of many strings at once, for imports of a million rows."""
+    mobile, separators = _PREFIXED_MOBILE.fullmatch, _SEPARATORS.sub
+    return [match[1] if (match := mobile(separators("", value))) else None for value in values]

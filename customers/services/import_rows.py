@@ -12,7 +12,7 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from customers.phones import phone_normalize
+from customers.phones import phones_normalize
 
 MISSING_PHONE = "缺少手机号 missing phone"
 WRONG_DIGITS = "号码位数不对 wrong number of digits"
@@ -24,7 +24,7 @@ BAD_TIME = "下单时间不对 ordered_at must be a date and time such as 2026-1
 MAX_AMOUNT = Decimal("9999999999.99")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 _SEPARATORS = re.compile(r"[\s\-]+")
-_PREFIX = re.compile(r"^(\+86|0086|86)(?=\d{11}$)")
+_PREFIX = re.compile(r"^(\+86|0086|86(?=\d{10}))")
 _CURRENCY = re.compile(r"[¥￥,\s]")
 
 
@@ -33,6 +33,8 @@ def phone_problem(raw: str) -> str:
     text = _SEPARATORS.sub("", raw or "")
     if not text:
         return MISSING_PHONE
+    if text.startswith("+") and not text.startswith("+86"):
+        return NOT_MAINLAND
     text = _PREFIX.sub("", text)
     if text.isdigit() and len(text) != 11:
         return WRONG_DIGITS
@@ -94,7 +96,7 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     The key is the phone; in an order file (`order_phones` given: the phones of earlier chunks) it
     is the order number, and the first row of each phone is marked as the one speaking for it.
     """
-    phones = frame["phone"].map(phone_normalize)
+    phones = pd.Series(phones_normalize(frame["phone"]), index=frame.index, dtype=object)
     bad = phones.isna()
     errors = [_errors(frame.loc[bad, "row_no"], frame.loc[bad, "phone"], frame.loc[bad, "phone"].map(phone_problem))]
     invalid = int(bad.sum())

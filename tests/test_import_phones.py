@@ -1,0 +1,57 @@
+"""The import's column-wise phone normalisation agrees with `phone_normalize` (SPEC §2)."""
+
+import pytest
+
+from customers.phones import phone_normalize, phones_normalize
+from customers.services.import_rows import phone_problem
+
+TABLE = [
+    ("13800138000", "13800138000"),
+    ("138 0013 8000", "13800138000"),
+    ("138-0013-8000", "13800138000"),
+    ("+8613800138000", "13800138000"),
+    ("+86 138-0013-8000", "13800138000"),
+    ("008613800138000", "13800138000"),
+    ("0086 138 0013 8000", "13800138000"),
+    ("8613800138000", "13800138000"),
+    ("86 19912345678", "19912345678"),
+    ("\t13800138000 ", "13800138000"),
+    ("1380013800", None),
+    ("138001380001", None),
+    ("12800138000", None),
+    ("23800138000", None),
+    ("+1 415 555 0100", None),
+    ("+86+8613800138000", None),
+    ("8686138001380", None),
+    ("861380013800", None),
+    ("0013800138000", None),
+    ("13800138000x", None),
+    ("１３８００１３８０００", None),
+    ("", None),
+    ("   ", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), TABLE)
+def test_single_value(raw, expected):
+    assert phone_normalize(raw) == expected
+
+
+def test_column_wise_agrees_with_single_value():
+    raws = [raw for raw, _ in TABLE]
+    assert phones_normalize(raws) == [phone_normalize(raw) for raw in raws]
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        ("", "缺少手机号 missing phone"),
+        (" - ", "缺少手机号 missing phone"),
+        ("1380013800", "号码位数不对 wrong number of digits"),
+        ("+86 138001380001", "号码位数不对 wrong number of digits"),
+        ("23800138000", "不是大陆手机号 not a mainland mobile number"),
+        ("+1 415 555 0100", "不是大陆手机号 not a mainland mobile number"),
+    ],
+)
+def test_reasons(raw, reason):
+    assert phone_problem(raw) == reason
