@@ -201,6 +201,7 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
                     "dates": [d.isoformat() for d in trend_days],
                     "values": series,
                     "provisional": [d.isoformat() for d in trend_days if h.cohort and d in provisional],
+                    "provisionalLabel": str(_("暂定")),
                 },
             }
         )

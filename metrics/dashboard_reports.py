@@ -55,7 +55,7 @@ def scripts_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
             requests=r["requests"], p_value=r.get("p_value"), fan_rate=r["fan_rate"], rest_rate=rest_rate
         )
         rows.append({**r, "name": names.get(r["script"], r["script"]), "rest_rate": rest_rate, "verdict": verdict})
-    colors = {"better": "#16a34a", "worse": "#dc2626", "no_difference": "#07c160", "insufficient": "#9ca3af"}
+    colors = {"better": "#16a34a", "worse": "#dc2626", "no_difference": "#94a3b8", "insufficient": "#d1d5db"}
     base["rows"] = rows
     base["chart"] = {
         "kind": "ci",

@@ -25,7 +25,7 @@ def overview(request):
 
 @login_required
 def staff_board(request):
-    date_from, date_to, error = _range(request)
+    date_from, date_to, error = _range(request, default_days=7)
     data = dashboard.staff_board_for(
         user=request.user, date_from=date_from, date_to=date_to, sort=request.GET.get("sort", "revenue")
     )

@@ -14,7 +14,9 @@
   }
 
   function trend(spec) {
-    var areas = (spec.provisional || []).map(function (d) { return [{ xAxis: d }, { xAxis: d }]; });
+    // Provisional days are the last W-1 computed days: one shaded band from the first to the last.
+    var p = spec.provisional || [];
+    var areas = p.length ? [[{ xAxis: p[0], name: spec.provisionalLabel || "" }, { xAxis: p[p.length - 1] }]] : [];
     return {
       color: [BRAND],
       grid: { left: 4, right: 4, top: 6, bottom: 4, containLabel: false },
@@ -24,7 +26,7 @@
       series: [{
         name: spec.name, type: "line", data: spec.values, smooth: true, symbol: "none", connectNulls: false,
         lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 },
-        markArea: areas.length ? { silent: true, itemStyle: { color: "rgba(99, 102, 241, 0.10)" }, data: areas } : undefined
+        markArea: areas.length ? { silent: true, itemStyle: { color: "rgba(99, 102, 241, 0.10)" }, label: { color: "#4338ca", fontSize: 10, position: "insideTop" }, data: areas } : undefined
       }]
     };
   }
