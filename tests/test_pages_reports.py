@@ -105,3 +105,24 @@ def test_funnel_default_range_is_the_30_days_up_to_today(manager):
     assert f'value="{(today - dt.timedelta(days=29)).isoformat()}"' in html
     assert f'value="{today.isoformat()}"' in html
     assert "compute_kpis" in html  # nothing created in the range: the empty state explains what to do
+
+
+@pytest.mark.parametrize("path", ["/groups/", "/funnel/"])
+def test_company_wide_pages_explain_themselves_to_team_leads(team_lead, path):
+    DailyKpiFactory(date=D, dimension="group", key="g1", group_members=10, speakers=1, speaking_rate=0.1)
+    CustomerFactory(source=LeadSourceFactory(code="tele"))
+    html = browser_for(team_lead).get(path, {"date_from": "2026-11-01", "date_to": "2026-11-30"}).content.decode()
+    assert "仅运营负责人可见" in html
+    assert 'data-key="g1"' not in html
+    assert 'data-key="tele"' not in html
+
+
+def test_report_pages_query_counts(manager, django_assert_max_num_queries):
+    for i in range(40):
+        DailyKpiFactory(date=D, dimension="group", key=f"g{i}", group_members=10 + i, speakers=i % 3)
+        DailyKpiFactory(date=D, dimension="script", key=f"s{i}", requests=50, requests_converted=i)
+    page = browser_for(manager)
+    for path in ("/groups/", "/scripts/", "/funnel/", "/staff-board/"):
+        with django_assert_max_num_queries(15):
+            response = page.get(path, {"date_from": "2026-11-04", "date_to": "2026-11-10"})
+        assert response.status_code == 200
