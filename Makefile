@@ -27,7 +27,12 @@ run: .venv/.installed
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: .venv/.installed /usr/bin/chromium
+# A CJK font, so that the browser tests' screenshots show Chinese labels rather than empty boxes.
+CJK_FONT := /usr/share/fonts/truetype/wqy/wqy-microhei.ttc
+$(CJK_FONT):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei
+
+test: .venv/.installed /usr/bin/chromium $(CJK_FONT)
 	@source bin/test-services && $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: .venv/.installed
