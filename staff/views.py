@@ -18,9 +18,10 @@ HOME_CUSTOMERS = 10
 @login_required
 def home(request):
     """Managers and team leads land on the KPI overview; an operator on their customers and today's SOP tasks."""
-    if role_for(request.user) in (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD):
+    role, staff = role_for(request.user), staff_for(request.user)
+    # A team lead without a team has no team figures to show: they get the operator's home.
+    if role == Staff.Role.MANAGER or (role == Staff.Role.TEAM_LEAD and staff.team_id):
         return overview(request)
-    staff = staff_for(request.user)
     tasks, customers = [], []
     if staff is not None:
         today = timezone.localdate()

@@ -116,3 +116,10 @@ def test_operator_home_lists_todays_sop_tasks(operator, customers):
     assert "明天发群公告" not in html
     assert "上周做完了" not in html
     assert "13800138000" in html  # their own customer, unmasked
+
+
+def test_team_lead_without_a_team_gets_the_task_list(db):
+    lead = StaffFactory(user__username="loose", role="team_lead", team=None)
+    response = browser_for(lead).get("/")
+    assert response.status_code == 200
+    assert 'data-kpi="fan_rate"' not in response.content.decode()
