@@ -118,16 +118,19 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
         invalid += int(wrong.sum())
         rows = rows.assign(amount=[a for _, a, _ in checked], ordered_at=[t for _, _, t in checked]).loc[~wrong]
         key = rows["order_no"]
-    earlier = pd.Series([first_row.get(k) for k in key], index=rows.index, dtype="float64")
-    first = earlier.fillna(rows.groupby(key)["row_no"].transform("min")).astype("int64")
-    repeated = first != rows["row_no"]
+    # Rows are in file order: a key already met (in an earlier chunk or higher up) repeats it.
+    met = pd.Series([k in first_row for k in key], index=key.index, dtype=bool)
+    repeated = met | key.duplicated(keep="first")
+    first_row.update(zip(key[~repeated], rows.loc[~repeated, "row_no"], strict=True))
+    first = [str(first_row[k]) for k in key[repeated]]
     errors.append(
         _errors(
-            rows.loc[repeated, "row_no"], key[repeated], "文件内重复 duplicate of row " + first[repeated].astype(str)
+            rows.loc[repeated, "row_no"],
+            key[repeated],
+            "文件内重复 duplicate of row " + pd.Series(first, dtype=object, index=key[repeated].index),
         )
     )
     rows = rows.loc[~repeated]
-    first_row.update(zip(key[~repeated], rows["row_no"], strict=True))
     if order_phones is None:
         rows = rows.assign(first_of_phone=True)
     else:
