@@ -136,27 +136,22 @@ membership AS (
     FROM customers_event e
     WHERE e.type IN ('group_joined', 'group_left') AND e.at < %(end)s
 ),
-msgs AS (
-    SELECT e.customer_id, e.group_id, e.direction, e.at
+msg_day AS (
+    SELECT e.customer_id, e.group_id, e.direction, e.at,
+           MIN(CASE WHEN e.direction = 'in' AND e.group_id IS NULL THEN e.at END)
+               OVER (PARTITION BY e.customer_id) AS first_in
     FROM customers_event e
     WHERE e.type = 'message' AND e.at >= %(start)s AND e.at < %(end)s
 ),
-msg_in AS (
+msg_facts AS (
     SELECT customer_id,
-           CASE WHEN COUNT(*) >= %(threshold)s THEN 1 ELSE 0 END AS active,
-           MAX(CASE WHEN group_id IS NOT NULL THEN 1 ELSE 0 END) AS speaker,
-           MAX(CASE WHEN group_id IS NULL THEN 1 ELSE 0 END) AS chat,
-           MIN(CASE WHEN group_id IS NULL THEN at END) AS first_in
-    FROM msgs WHERE direction = 'in'
+           CASE WHEN SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END) >= %(threshold)s THEN 1 ELSE 0 END AS active,
+           MAX(CASE WHEN direction = 'in' AND group_id IS NOT NULL THEN 1 ELSE 0 END) AS speaker,
+           MAX(CASE WHEN first_in IS NOT NULL THEN 1 ELSE 0 END) AS chat,
+           MIN(first_in) AS in_at,
+           MIN(CASE WHEN direction = 'out' AND group_id IS NULL AND at > first_in THEN at END) AS out_at
+    FROM msg_day
     GROUP BY customer_id
-),
-reply AS (
-    SELECT mi.customer_id, mi.first_in AS in_at, MIN(m.at) AS out_at
-    FROM msg_in mi
-    JOIN msgs m ON m.customer_id = mi.customer_id AND m.direction = 'out' AND m.group_id IS NULL
-                 AND m.at > mi.first_in
-    WHERE mi.chat = 1
-    GROUP BY mi.customer_id, mi.first_in
 ),
 day_events AS (
     SELECT e.customer_id,
@@ -175,9 +170,10 @@ facts AS (
     SELECT DISTINCT customer_id, 0, 1, 0, 0, 0, 0, 0, 0.0, 0, 0
     FROM membership WHERE rn = 1 AND type = 'group_joined'
     UNION ALL
-    SELECT customer_id, 0, 0, active, speaker, 0, chat, 0, 0.0, 0, 0 FROM msg_in
-    UNION ALL
-    SELECT rp.customer_id, 0, 0, 0, 0, 0, 0, 1, {reply_seconds}, 0, 0 FROM reply rp
+    SELECT rp.customer_id, 0, 0, rp.active, rp.speaker, 0, rp.chat,
+           CASE WHEN rp.out_at IS NULL THEN 0 ELSE 1 END,
+           CASE WHEN rp.out_at IS NULL THEN 0.0 ELSE {reply_seconds} END, 0, 0
+    FROM msg_facts rp
     UNION ALL
     SELECT customer_id, 0, 0, 0, 0, lost, 0, 0, 0.0, orders, revenue_cents FROM day_events
 ),
