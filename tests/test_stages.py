@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from campaigns.models import Script
-from customers.models import Customer, Event, LeadSource, Stage, StageTransition
+from customers.models import Customer, Event, LeadSource, OwnershipPeriod, Stage, StageTransition
 from customers.services.events import events_ingest
 from customers.services.stages import customer_stages_refresh
 from staff.models import Staff, Team
@@ -69,6 +69,18 @@ def test_shuffled_arrival_in_small_batches_gives_the_same_stages_and_owners(seed
     stages, owners = _stages_and_owners()
     assert stages == example["expected_stage"]
     assert owners == example["expected_owner"]
+    # Each owner holds the customer from its first friend_added: ex-02, ex-10, ex-11, ex-16.
+    shanghai = dt.timezone(dt.timedelta(hours=8))
+    periods = {
+        p.customer.phone: (p.staff.user.username, p.started_at, p.ended_at)
+        for p in OwnershipPeriod.objects.select_related("customer", "staff__user")
+    }
+    assert periods == {
+        "13800000001": ("amy", dt.datetime(2026, 11, 3, 9, tzinfo=shanghai), None),
+        "13800000002": ("kim", dt.datetime(2026, 11, 9, 10, tzinfo=shanghai), None),
+        "13800000003": ("ben", dt.datetime(2026, 11, 2, 16, 30, tzinfo=dt.UTC), None),
+        "13800000004": ("amy", dt.datetime(2026, 11, 8, 22, tzinfo=shanghai), None),
+    }
 
 
 @pytest.mark.django_db
