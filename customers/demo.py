@@ -22,6 +22,7 @@ from campaigns.models import Broadcast, ChannelCode, Group, KeywordReply, Script
 from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.services.bulk import rows_update
 from customers.services.events import events_ingest
+from staff.handover import staff_handover
 from staff.models import ReviewCycle, Staff, Team
 
 DEMO_PASSWORD = "sitadmin-demo"  # noqa: S105 (the published demo login)
@@ -125,6 +126,11 @@ def demo_seed(*, seed: int, customers: int, days: int, log: Callable[[str], None
         log(f"events: {min(start + INGEST_BATCH, len(events))}/{len(events)} ({time.monotonic() - started:.0f} s)")
 
     _remarks_write(rng=rng, phones=[p["phone"] for p in people])
+    for leaver in (s for s in staff.values() if s.left_on and Customer.objects.filter(owner=s).exists()):
+        handover = staff_handover(
+            staff=leaver, allocation="round_robin", performed_by=staff["manager"].user, reason="exit"
+        )
+        log(f"hand-over: {handover.moved} customers of {leaver.user.username} to {', '.join(handover.per_operator)}")
     summary.sop_tasks = _sop_tasks_build(rng=rng, staff=staff, first_day=first_day, last_day=last_day, tz=tz)
     log(f"SOP tasks: {summary.sop_tasks}")
     summary.seconds = time.monotonic() - started
