@@ -223,3 +223,9 @@ def test_order_file_needs_order_columns():
     shop = LeadSourceFactory(code="shop", kind=LeadSource.Kind.ORDERS)
     with pytest.raises(ImportFileError, match="order_no / 订单号"):
         run_import(b"phone,amount,ordered_at\n13800000001,1,2026-11-20\n", source=shop)
+
+
+def test_long_file_name_is_kept_for_display():
+    name = "电销名单" * 30 + ".csv"
+    job = run_import(b"phone\n13800000001\n", name=name)
+    assert (job.status, job.created, job.file_name) == ("done", 1, name)

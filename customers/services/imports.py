@@ -17,7 +17,9 @@ leaves either nothing or the whole import, and `import_job_run` may simply run a
 """
 
 import logging
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
@@ -75,7 +77,8 @@ def import_job_create(
             allocation=allocation,
             created_by=created_by,
         )
-        job.file.save(file_name, file, save=False)
+        # Stored under a short random name (the path column holds 100 characters); shown by file_name.
+        job.file.save(f"{uuid.uuid4().hex}{Path(file_name).suffix.lower()[:10]}", file, save=False)
         try:
             import_file_inspect(
                 path=job.file.path,
