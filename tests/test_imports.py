@@ -171,26 +171,27 @@ def test_order_file_orders_stages_and_reimport_without_doubles():
         ]
     )
     job = run_import(data, name="orders.csv", source=shop)
-    # 8 rows: A1 creates 13800000001, A2 is a second order of it (updated), A1 again is a duplicate;
-    # B1 creates 13800000002 (amount "¥1,299.50" → 1299.50); C1/C2/blank order_no are invalid;
-    # TAKEN belongs to another customer: invalid. 2 created + 1 updated + 1 duplicate + 4 invalid = 8.
-    assert outcome(job) == ("done", 8, 2, 1, 1, 4)
+    # 8 rows: A1 creates 13800000001; A2 names it again (a duplicate customer row, but its own order);
+    # A1 again repeats an order number: invalid; B1 creates 13800000002 (amount "¥1,299.50" →
+    # 1299.50); C1, C2 and the blank order number are invalid; TAKEN belongs to another customer:
+    # invalid. 2 created + 0 updated + 1 duplicate + 5 invalid = 8; orders A1, A2, B1.
+    assert outcome(job) == ("done", 8, 2, 0, 1, 5)
     assert job.orders_created == 3
     assert Customer.objects.get(phone="13800000001").stage == Stage.REPEAT_BUYER
     assert Customer.objects.get(phone="13800000002").stage == Stage.BUYER
     assert Order.objects.get(order_no="B1").amount == Decimal("1299.50")
     assert not Customer.objects.filter(phone__in=["13800000003", "13800000004"]).exists()
-    reasons = [reason for _, _, reason in errors_of(job)]
-    assert reasons == [
-        "文件内重复 duplicate of row 2",
-        "金额不对 amount must be a number ≥ 0 with at most 2 decimals",
-        "下单时间不对 ordered_at must be a date and time such as 2026-11-20 14:30",
-        "缺少订单号 missing order_no",
-        "订单号已属于其他客户 order_no already belongs to another customer",
+    assert errors_of(job) == [
+        (4, "A1", "订单号重复 duplicate order_no, first on row 2"),
+        (6, "-5", "金额不对 amount must be a number ≥ 0 with at most 2 decimals"),
+        (7, "yesterday", "下单时间不对 ordered_at must be a date and time such as 2026-11-20 14:30"),
+        (8, "", "缺少订单号 missing order_no"),
+        (9, "TAKEN", "订单号已属于其他客户 order_no already belongs to another customer"),
     ]
     again = run_import(data, name="orders.csv", source=shop)
-    # Same file: nothing new; the 3 valid rows are updated, no order is doubled.
-    assert outcome(again) == ("done", 8, 0, 3, 1, 4)
+    # Same file: nothing new; rows 2 and 5 update their customers, row 3 repeats a phone; no order
+    # is doubled.
+    assert outcome(again) == ("done", 8, 0, 2, 1, 5)
     assert again.orders_created == 0
     assert Order.objects.count() == 4
 

@@ -21,6 +21,8 @@ MISSING_ORDER_NO = "缺少订单号 missing order_no"
 ORDER_NO_TOO_LONG = "订单号太长 order_no longer than 64 characters"
 BAD_AMOUNT = "金额不对 amount must be a number ≥ 0 with at most 2 decimals"
 BAD_TIME = "下单时间不对 ordered_at must be a date and time such as 2026-11-20 14:30"
+DUPLICATE_ROW = "文件内重复 duplicate of row "
+DUPLICATE_ORDER_NO = "订单号重复 duplicate order_no, first on row "
 MAX_AMOUNT = Decimal("9999999999.99")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 _SEPARATORS = re.compile(r"[\s\-]+")
@@ -93,8 +95,10 @@ STAGED_COLUMNS = ["row_no", "phone", "name", "remark", "order_no", "amount", "or
 def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: set[str] | None) -> CheckedChunk:
     """Classify a chunk of rows, column-wise; `first_row` (key → first row number) spans the chunks.
 
-    The key is the phone; in an order file (`order_phones` given: the phones of earlier chunks) it
-    is the order number, and the first row of each phone is marked as the one speaking for it.
+    Lead file: the key is the phone and a repeated phone is a duplicate row (not staged). Order
+    file (`order_phones` given: the phones of earlier chunks): the key is the order number and a
+    repeated one is invalid; every other good row is staged for its order, and the first row of
+    each phone is marked as the one speaking for the customer (the others count as duplicates).
     """
     phones = pd.Series(phones_normalize(frame["phone"]), index=frame.index, dtype=object)
     bad = phones.isna()
@@ -111,8 +115,9 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
         ]
         problems = pd.Series([problem for problem, _, _ in checked], index=rows.index, dtype=object)
         wrong = problems.notna()
-        shown = rows["order_no"].where(
-            rows["order_no"] != "", rows["amount"].where(rows["amount"] != "", rows["ordered_at"])
+        # The report shows the cell at fault.
+        shown = (
+            rows["order_no"].mask(problems == BAD_AMOUNT, rows["amount"]).mask(problems == BAD_TIME, rows["ordered_at"])
         )
         errors.append(_errors(rows.loc[wrong, "row_no"], shown[wrong], problems[wrong]))
         invalid += int(wrong.sum())
@@ -122,15 +127,12 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     met = pd.Series([k in first_row for k in key], index=key.index, dtype=bool)
     repeated = met | key.duplicated(keep="first")
     first_row.update(zip(key[~repeated], rows.loc[~repeated, "row_no"], strict=True))
-    first = [str(first_row[k]) for k in key[repeated]]
-    errors.append(
-        _errors(
-            rows.loc[repeated, "row_no"],
-            key[repeated],
-            "文件内重复 duplicate of row " + pd.Series(first, dtype=object, index=key[repeated].index),
-        )
-    )
+    first = pd.Series([str(first_row[k]) for k in key[repeated]], dtype=object, index=key[repeated].index)
+    reason = DUPLICATE_ORDER_NO if order_phones is not None else DUPLICATE_ROW
+    errors.append(_errors(rows.loc[repeated, "row_no"], key[repeated], reason + first))
     rows = rows.loc[~repeated]
+    duplicates = 0 if order_phones is not None else int(repeated.sum())
+    invalid += int(repeated.sum()) - duplicates
     if order_phones is None:
         rows = rows.assign(first_of_phone=True)
     else:
@@ -142,7 +144,7 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
         tags=_tags(rows),
         errors=pd.concat(errors).sort_values("row_no"),
         invalid=invalid,
-        duplicates=int(repeated.sum()),
+        duplicates=duplicates,
     )
 
 

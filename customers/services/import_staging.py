@@ -51,6 +51,7 @@ class MergeResult:
     created: int
     created_ids: list[int]
     valid_rows: int
+    first_rows: int  # valid rows speaking for their customer; the others repeat a phone
     invalid_rows: int
     orders_created: int
     ordered_customer_ids: list[int]
@@ -122,8 +123,10 @@ class ImportStaging:
                 cursor.execute("SET LOCAL work_mem = '256MB'")
                 cursor.execute("ANALYZE import_row")
             invalid = self._drop_taken_orders(cursor) if self.orders else 0
-            cursor.execute("SELECT COUNT(*) FROM import_row")
-            valid = cursor.fetchone()[0]
+            cursor.execute(
+                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN first_of_phone THEN 1 ELSE 0 END), 0) FROM import_row"
+            )
+            valid, firsts = cursor.fetchone()
             # Existing customers (before any row is inserted): name and remark filled only where empty.
             cursor.execute(
                 "UPDATE customers_customer SET"
@@ -156,6 +159,7 @@ class ImportStaging:
             created=created,
             created_ids=created_ids,
             valid_rows=valid,
+            first_rows=firsts,
             invalid_rows=invalid,
             orders_created=orders_created,
             ordered_customer_ids=ordered_ids,

@@ -4,13 +4,12 @@ Each data row ends as exactly one of:
 - created: a phone not seen before becomes a customer (stage `lead`, the job's source);
 - updated: the phone is an existing customer: the file's tags are added to theirs, their name and
   remark are filled only where empty, their owner, source and stage are kept;
-- duplicate: the phone (order files: the order number) appeared on an earlier row of the same
-  file; the first row wins;
+- duplicate: the phone appeared on an earlier row of the same file; the first row wins;
 - invalid: the row cannot be imported; the error report gives its reason.
 
 Order-source files also create one order per row (an order number already stored is skipped) and
-move the customers' stage. In an order file several rows may name the same customer: the first of
-them counts as created or updated like any row, the others as updated.
+move the customers' stage. There a repeated order number is invalid, while a repeated phone with
+its own order number is a duplicate customer row whose order is still imported.
 
 A run reads the file into temporary staging tables, then merges them in one transaction: a crash
 leaves either nothing or the whole import, and `import_job_run` may simply run again.
@@ -197,8 +196,8 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
             error="",
             total_rows=counts["total_rows"],
             created=created,
-            updated=result.valid_rows - created,
-            duplicates=counts["duplicates"],
+            updated=result.first_rows - created,
+            duplicates=counts["duplicates"] + result.valid_rows - result.first_rows,
             invalid=counts["invalid"] + result.invalid_rows,
             unassigned=len(plan.unassigned) if allocate else created,
             orders_created=result.orders_created,
