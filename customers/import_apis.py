@@ -67,7 +67,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
     @action(detail=True, methods=["get"], url_path="errors")
     def errors(self, request, pk=None):
-        """The rows that were not imported (invalid or duplicate), as CSV: row number, value, reason."""
+        """The rows that were not imported, as CSV (UTF-8 with BOM): row number, value, reason."""
         job = self.get_object()
         response = StreamingHttpResponse(_report_lines(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
