@@ -82,7 +82,7 @@ def test_each_bad_item_is_reported_by_index_and_field_and_good_items_are_stored(
         6: ("bad-script", "script: unknown script code 'nope'"),
         7: ("bad-direction", "direction: must be 'in' or 'out' for a message"),
         8: ("no-group", "group: required"),
-        9: ("bad-group", "group: a code of letters, digits, '-' or '_'"),
+        9: ("bad-group", "group: a code of letters, digits, '-' or '_' (no spaces, '/' or '.')"),
         11: (None, "id: required"),
     }
     assert errors[4][1].startswith("type: must be one of friend_request_sent, friend_added")
@@ -91,6 +91,22 @@ def test_each_bad_item_is_reported_by_index_and_field_and_good_items_are_stored(
     message = Event.objects.get(client_id="ok-2")
     assert message.at == dt.datetime(2026, 11, 2, 3, 0, tzinfo=dt.UTC)
     assert message.direction == "in"
+
+
+@pytest.mark.django_db
+def test_an_unregistered_source_or_group_code_is_created_not_refused(amy):
+    result = events_ingest(
+        events=[
+            _event("s-1", source="douyin-live"),
+            _event("g-1", event_type="group_joined", group="关节群-1", phone="13800000002"),
+        ]
+    )
+
+    assert (result.accepted, result.errors) == (2, [])
+    source = LeadSource.objects.get(code="douyin-live")
+    assert Customer.objects.get(phone="13800000001").source == source
+    assert Group.objects.filter(code="关节群-1").exists()
+    assert Customer.objects.get(phone="13800000002").source.code == "unknown"
 
 
 @pytest.mark.django_db

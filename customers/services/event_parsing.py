@@ -16,7 +16,7 @@ GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
 _TYPES = [choice.value for choice in EventType]
 _DIRECTIONS = [choice.value for choice in Event.Direction]
 _MAX_AMOUNT = Decimal("9999999999.99")
-_CODE = re.compile(r"[-\w]+", re.ASCII)
+_CODE = re.compile(r"[-\w]+")
 
 
 @dataclass
@@ -88,7 +88,7 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
     group = text_field("group", max_length=64, required=event_type in GROUP_REQUIRED)
     # An unknown group code creates the group, so it must be a usable code (it appears in URLs).
     if group and not _CODE.fullmatch(group):
-        problems.append("group: a code of letters, digits, '-' or '_'")
+        problems.append("group: a code of letters, digits, '-' or '_' (no spaces, '/' or '.')")
         group = None
     source = text_field("source", max_length=64)
     text = text_field("text", max_length=10_000) or ""

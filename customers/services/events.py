@@ -68,8 +68,8 @@ def events_ingest(*, events: list) -> EventIngestResult:
 def _items_resolve(
     *, items: list[EventItem], errors: dict[int, list[str]], result: EventIngestResult
 ) -> list[EventItem]:
-    """Drop duplicates and items naming unknown staff/scripts/sources or used order numbers;
-    attach the database ids every remaining item needs (customers and groups created on demand)."""
+    """Drop duplicates and items naming unknown staff/scripts or used order numbers; attach the
+    database ids every remaining item needs (customers, groups and lead sources created on demand)."""
     known_ids = set(
         Event.objects.filter(client_id__in={item.client_id for item in items}).values_list("client_id", flat=True)
     )
@@ -80,11 +80,6 @@ def _items_resolve(
     )
     script_ids = dict(
         Script.objects.filter(code__in={item.script for item in items if item.script}).values_list("code", "pk")
-    )
-    source_ids = dict(
-        LeadSource.objects.filter(
-            code__in={item.source for item in items if item.source} | {UNKNOWN_SOURCE_CODE}
-        ).values_list("code", "pk")
     )
     used_order_nos = set(
         Order.objects.filter(order_no__in={item.order_no for item in items if item.order_no}).values_list(
@@ -104,8 +99,6 @@ def _items_resolve(
             problems.append(f"staff: unknown username '{item.staff}'")
         if item.script and item.script not in script_ids:
             problems.append(f"script: unknown script code '{item.script}'")
-        if item.source and item.source not in source_ids:
-            problems.append(f"source: unknown lead-source code '{item.source}'")
         if item.order_no and (item.order_no in used_order_nos or item.order_no in batch_order_nos):
             problems.append(f"order_no: '{item.order_no}' is already used by another order")
         if problems:
@@ -116,16 +109,20 @@ def _items_resolve(
             batch_order_nos.add(item.order_no)
         item.staff_id = staff_ids.get(item.staff)
         item.script_id = script_ids.get(item.script)
-        item.source_id = source_ids.get(item.source)
         kept.append(item)
     if not kept:
         return kept
 
-    if UNKNOWN_SOURCE_CODE not in source_ids:
-        source_ids[UNKNOWN_SOURCE_CODE] = LeadSource.objects.get_or_create(
-            code=UNKNOWN_SOURCE_CODE, defaults={"name": "未知来源 unknown", "kind": LeadSource.Kind.ADS}
-        )[0].pk
-    group_ids = _groups_ensure(codes={item.group for item in kept if item.group})
+    # A source code a client names before anyone registered it is kept, not refused: the lead source
+    # is created (kind ads, like `unknown`) for a manager to name and classify.
+    source_ids = _codes_ensure(
+        model=LeadSource,
+        codes={item.source for item in kept if item.source} | {UNKNOWN_SOURCE_CODE},
+        defaults={"kind": LeadSource.Kind.ADS},
+    )
+    group_ids = _codes_ensure(model=Group, codes={item.group for item in kept if item.group})
+    for item in kept:
+        item.source_id = source_ids.get(item.source)
     customer_ids = _customers_ensure(items=kept, unknown_source_id=source_ids[UNKNOWN_SOURCE_CODE])
     for item in kept:
         item.group_id = group_ids.get(item.group)
@@ -133,14 +130,17 @@ def _items_resolve(
     return kept
 
 
-def _groups_ensure(*, codes: set[str]) -> dict[str, int]:
+def _codes_ensure(*, model, codes: set[str], defaults: dict | None = None) -> dict[str, int]:
+    """Ids by code of `model` rows, creating the missing ones (named by their code)."""
     if not codes:
         return {}
-    found = dict(Group.objects.filter(code__in=codes).values_list("code", "pk"))
+    found = dict(model.objects.filter(code__in=codes).values_list("code", "pk"))
     missing = codes - set(found)
     if missing:
-        Group.objects.bulk_create([Group(code=code, name=code) for code in sorted(missing)], ignore_conflicts=True)
-        found = dict(Group.objects.filter(code__in=codes).values_list("code", "pk"))
+        model.objects.bulk_create(
+            [model(code=code, name=code, **(defaults or {})) for code in sorted(missing)], ignore_conflicts=True
+        )
+        found = dict(model.objects.filter(code__in=codes).values_list("code", "pk"))
     return found
 
 
