@@ -45,14 +45,33 @@ def _params(day: dt.date) -> dict:
     }
 
 
-def _fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+# PostgreSQL: JIT compilation of these one-off statements costs more than it saves, and their
+# hashes and sorts over a day's events need more than the default 4 MB of work memory.
+POSTGRES_SESSION = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
+
+
+def _fetch_all(statements: list[tuple[str, tuple[str, ...]]], params: dict) -> list[tuple[list[tuple], tuple]]:
+    """Run the family statements in one read transaction; returns (rows, columns) per statement."""
+    results = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for setting in POSTGRES_SESSION:
+                cursor.execute(setting)
+        for sql, columns in statements:
+            cursor.execute(sql, params)
+            results.append((cursor.fetchall(), columns))
+    return results
+
+
+_TARGET = {"revenue_cents": "revenue"}
 
 
 class _Rows:
-    """The day's rows by (dimension, key), each starting at zero for what its dimension carries."""
+    """The day's rows by (dimension, key), each starting at zero for what its dimension carries.
+
+    `revenue_cents` and `reply_seconds` are working columns folded into `revenue` and
+    `first_reply_minutes`.
+    """
 
     def __init__(self) -> None:
         self.rows: dict[tuple[str, str], dict] = {}
@@ -72,7 +91,8 @@ class _Rows:
         for dimension, key, *values in result:
             row = self.get(dimension, key or "")
             for column, value in zip(columns, values, strict=True):
-                if value is None:
+                # Columns a statement returns for every dimension but the row does not carry stay null.
+                if value is None or row[_TARGET.get(column, column)] is None:
                     continue
                 if column == "revenue_cents":
                     row["revenue"] += (Decimal(int(value)) / 100).quantize(CENT)
@@ -112,10 +132,13 @@ def kpis_rows_for_day(*, day: dt.date) -> list[dict]:
     params = _params(day)
     rows = _Rows()
     rows.get(Dimension.ORG, "")
-    rows.add(_fetch(kpi_sql.COHORT_SQL, params), kpi_sql.COHORT_COLUMNS)
     state_sql = kpi_sql.STATE_SQL.replace("{reply_seconds}", kpi_sql.REPLY_SECONDS[connection.vendor])
-    rows.add(_fetch(state_sql, params), kpi_sql.STATE_COLUMNS)
-    rows.add(_fetch(kpi_sql.GROUP_SQL, params), kpi_sql.GROUP_COLUMNS)
+    statements = [
+        (kpi_sql.COHORT_SQL, kpi_sql.COHORT_COLUMNS),
+        (state_sql, kpi_sql.STATE_COLUMNS),
+    ]
+    for result, columns in _fetch_all(statements, params):
+        rows.add(result, columns)
     _headcount(rows, day)
     result = []
     for (dimension, key), row in sorted(rows.rows.items()):

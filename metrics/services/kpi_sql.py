@@ -6,26 +6,23 @@ Parameters: `start` (start of D), `end` (start of D+1), `window_end` (start of D
 Each statement returns `(dimension, key, metric...)` rows, one per key.
 """
 
-# The keys a fact is counted under: the staff's username, that staff's current team, the customer's
-# source, and (cohorts only) the script. `{facts}` is a CTE with `customer_id`, `staff_id`
-# and, for `_KEYED_WITH_SCRIPT`, `script_id`.
+# Facts are first summed per (staff, source[, script]) in a small `cube`; `keyed` names its keys:
+# the staff's username, that staff's current team, the source code and (cohorts) the script code.
 _KEYED = """
 keyed AS (
-    SELECT f.*, u.username AS staff_key, t.code AS team_key, ls.code AS source_key{script_key}
-    FROM {facts} f
-    JOIN customers_customer c ON c.id = f.customer_id
-    JOIN customers_leadsource ls ON ls.id = c.source_id
-    LEFT JOIN staff_staff s ON s.id = f.staff_id
+    SELECT k.*, u.username AS staff_key, t.code AS team_key, ls.code AS source_key{script_key}
+    FROM cube k
+    JOIN customers_leadsource ls ON ls.id = k.source_id
+    LEFT JOIN staff_staff s ON s.id = k.staff_id
     LEFT JOIN auth_user u ON u.id = s.user_id
     LEFT JOIN staff_team t ON t.id = s.team_id{script_join}
 )
 """
 _KEYED_WITH_SCRIPT = _KEYED.format(
-    facts="facts",
     script_key=", sc.code AS script_key",
-    script_join="\n    LEFT JOIN campaigns_script sc ON sc.id = f.script_id",
+    script_join="\n    LEFT JOIN campaigns_script sc ON sc.id = k.script_id",
 )
-_KEYED_OWNED = _KEYED.format(facts="owned", script_key="", script_join="")
+_KEYED_OWNED = _KEYED.format(script_key="", script_join="")
 
 
 _BRANCHES = {
@@ -96,6 +93,13 @@ facts AS (
         WHERE p.customer_id = a.customer_id AND p.type = 'friend_added' AND p.at < %(start)s
     )
 ),
+cube AS (
+    SELECT f.staff_id, f.script_id, c.source_id, SUM(f.requests) AS requests,
+           SUM(f.requests_converted) AS requests_converted, SUM(f.new_fans) AS new_fans,
+           SUM(f.new_fans_grouped) AS new_fans_grouped
+    FROM facts f JOIN customers_customer c ON c.id = f.customer_id
+    GROUP BY f.staff_id, f.script_id, c.source_id
+),
 """
 COHORT_SQL = (
     _COHORT_FACTS
@@ -105,6 +109,28 @@ COHORT_SQL = (
         ("org", "staff", "team", "source", "script"),
     )
 )
+
+# Group membership at the end of D: per (customer, group) the latest join/leave is a join (on equal
+# times the larger event id is the later one).
+MEMBERS_CTES = """
+membership AS (
+    SELECT e.customer_id, e.group_id,
+           MAX(CASE WHEN e.type = 'group_joined' THEN e.at END) AS joined_at,
+           MAX(CASE WHEN e.type = 'group_left' THEN e.at END) AS left_at
+    FROM customers_event e
+    WHERE e.type IN ('group_joined', 'group_left') AND e.at < %(end)s
+    GROUP BY e.customer_id, e.group_id
+),
+members AS (
+    SELECT m.customer_id, m.group_id FROM membership m
+    WHERE m.joined_at IS NOT NULL AND (
+        m.left_at IS NULL OR m.joined_at > m.left_at
+        OR (m.joined_at = m.left_at AND (
+            SELECT x.type FROM customers_event x
+            WHERE x.customer_id = m.customer_id AND x.group_id = m.group_id
+              AND x.type IN ('group_joined', 'group_left') AND x.at = m.joined_at
+            ORDER BY x.client_id DESC LIMIT 1) = 'group_joined'))
+)"""
 
 STATE_COLUMNS = (
     "fans_total",
@@ -118,40 +144,50 @@ STATE_COLUMNS = (
     "orders",
     "revenue_cents",
     "buyers",
+    "joins",
+    "leaves",
 )
 
 # State at the end of D and the day's messages, deletions and orders, per customer, counted under
 # the customer's owner at the end of D (a customer without one: org and source only).
 # `{reply_seconds}` is the vendor's expression for the seconds from `rp.in_at` to `rp.out_at`.
-_STATE_FACTS = """
+_FANS_CTES = """
 WITH friendship AS (
-    SELECT e.customer_id, e.type,
-           ROW_NUMBER() OVER (PARTITION BY e.customer_id ORDER BY e.at DESC, e.client_id DESC) AS rn
+    SELECT e.customer_id,
+           MAX(CASE WHEN e.type = 'friend_added' THEN e.at END) AS added_at,
+           MAX(CASE WHEN e.type = 'friend_deleted' THEN e.at END) AS deleted_at
     FROM customers_event e
     WHERE e.type IN ('friend_added', 'friend_deleted') AND e.at < %(end)s
+    GROUP BY e.customer_id
 ),
-membership AS (
-    SELECT e.customer_id, e.group_id, e.type,
-           ROW_NUMBER() OVER (PARTITION BY e.customer_id, e.group_id ORDER BY e.at DESC, e.client_id DESC) AS rn
+fans AS (
+    SELECT f.customer_id FROM friendship f
+    WHERE f.added_at IS NOT NULL AND (
+        f.deleted_at IS NULL OR f.added_at > f.deleted_at
+        OR (f.added_at = f.deleted_at AND (
+            SELECT x.type FROM customers_event x
+            WHERE x.customer_id = f.customer_id AND x.type IN ('friend_added', 'friend_deleted')
+              AND x.at = f.added_at
+            ORDER BY x.client_id DESC LIMIT 1) = 'friend_added'))
+),
+"""
+_STATE_REST = """,
+msg_in AS (
+    SELECT e.customer_id,
+           CASE WHEN COUNT(*) >= %(threshold)s THEN 1 ELSE 0 END AS active,
+           MAX(CASE WHEN e.group_id IS NOT NULL THEN 1 ELSE 0 END) AS speaker,
+           MIN(CASE WHEN e.group_id IS NULL THEN e.at END) AS first_in
     FROM customers_event e
-    WHERE e.type IN ('group_joined', 'group_left') AND e.at < %(end)s
+    WHERE e.type = 'message' AND e.direction = 'in' AND e.at >= %(start)s AND e.at < %(end)s
+    GROUP BY e.customer_id
 ),
-msg_day AS (
-    SELECT e.customer_id, e.group_id, e.direction, e.at,
-           MIN(CASE WHEN e.direction = 'in' AND e.group_id IS NULL THEN e.at END)
-               OVER (PARTITION BY e.customer_id) AS first_in
-    FROM customers_event e
-    WHERE e.type = 'message' AND e.at >= %(start)s AND e.at < %(end)s
-),
-msg_facts AS (
-    SELECT customer_id,
-           CASE WHEN SUM(CASE WHEN direction = 'in' THEN 1 ELSE 0 END) >= %(threshold)s THEN 1 ELSE 0 END AS active,
-           MAX(CASE WHEN direction = 'in' AND group_id IS NOT NULL THEN 1 ELSE 0 END) AS speaker,
-           MAX(CASE WHEN first_in IS NOT NULL THEN 1 ELSE 0 END) AS chat,
-           MIN(first_in) AS in_at,
-           MIN(CASE WHEN direction = 'out' AND group_id IS NULL AND at > first_in THEN at END) AS out_at
-    FROM msg_day
-    GROUP BY customer_id
+reply AS (
+    SELECT mi.customer_id, mi.first_in AS in_at, MIN(m.at) AS out_at
+    FROM msg_in mi
+    JOIN customers_event m ON m.customer_id = mi.customer_id
+    WHERE m.type = 'message' AND m.direction = 'out' AND m.group_id IS NULL
+      AND m.at >= %(start)s AND m.at < %(end)s AND m.at > mi.first_in
+    GROUP BY mi.customer_id, mi.first_in
 ),
 day_events AS (
     SELECT e.customer_id,
@@ -164,67 +200,38 @@ day_events AS (
 ),
 facts AS (
     SELECT customer_id, 1 AS fans_total, 0 AS group_members, 0 AS active_customers, 0 AS speakers, 0 AS lost,
-           0 AS chats, 0 AS chats_replied, 0.0 AS reply_seconds, 0 AS orders, 0 AS revenue_cents
-    FROM friendship WHERE rn = 1 AND type = 'friend_added'
+           0 AS chats, 0 AS chats_replied, CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders,
+           0 AS revenue_cents, 0 AS buyers
+    FROM fans
     UNION ALL
-    SELECT DISTINCT customer_id, 0, 1, 0, 0, 0, 0, 0, 0.0, 0, 0
-    FROM membership WHERE rn = 1 AND type = 'group_joined'
+    SELECT DISTINCT customer_id, 0, 1, 0, 0, 0, 0, 0, 0.0, 0, 0, 0 FROM members
     UNION ALL
-    SELECT rp.customer_id, 0, 0, rp.active, rp.speaker, 0, rp.chat,
-           CASE WHEN rp.out_at IS NULL THEN 0 ELSE 1 END,
-           CASE WHEN rp.out_at IS NULL THEN 0.0 ELSE {reply_seconds} END, 0, 0
-    FROM msg_facts rp
+    SELECT customer_id, 0, 0, active, speaker, 0, CASE WHEN first_in IS NULL THEN 0 ELSE 1 END, 0, 0.0, 0, 0, 0
+    FROM msg_in
     UNION ALL
-    SELECT customer_id, 0, 0, 0, 0, lost, 0, 0, 0.0, orders, revenue_cents FROM day_events
-),
-per_customer AS (
-    SELECT f.customer_id, MAX(f.fans_total) AS fans_total, MAX(f.group_members) AS group_members,
-           MAX(f.active_customers) AS active_customers, MAX(f.speakers) AS speakers, MAX(f.lost) AS lost,
-           MAX(f.chats) AS chats, MAX(f.chats_replied) AS chats_replied, SUM(f.reply_seconds) AS reply_seconds,
-           SUM(f.orders) AS orders, SUM(f.revenue_cents) AS revenue_cents,
-           CASE WHEN SUM(f.orders) > 0 THEN 1 ELSE 0 END AS buyers
-    FROM facts f
-    GROUP BY f.customer_id
+    SELECT rp.customer_id, 0, 0, 0, 0, 0, 0, 1, {reply_seconds}, 0, 0, 0 FROM reply rp
+    UNION ALL
+    SELECT customer_id, 0, 0, 0, 0, lost, 0, 0, 0.0, orders, revenue_cents, CASE WHEN orders > 0 THEN 1 ELSE 0 END
+    FROM day_events
 ),
 owner_at_end AS (
     SELECT o.customer_id, o.staff_id
     FROM customers_ownershipperiod o
     WHERE o.started_at < %(end)s AND (o.ended_at IS NULL OR o.ended_at >= %(end)s)
 ),
-owned AS (
-    SELECT pc.*, oe.staff_id
-    FROM per_customer pc LEFT JOIN owner_at_end oe ON oe.customer_id = pc.customer_id
+cube AS (
+    SELECT oe.staff_id, c.source_id, SUM(f.fans_total) AS fans_total, SUM(f.group_members) AS group_members,
+           SUM(f.active_customers) AS active_customers, SUM(f.speakers) AS speakers, SUM(f.lost) AS lost,
+           SUM(f.chats) AS chats, SUM(f.chats_replied) AS chats_replied, SUM(f.reply_seconds) AS reply_seconds,
+           SUM(f.orders) AS orders, SUM(f.revenue_cents) AS revenue_cents, SUM(f.buyers) AS buyers
+    FROM facts f
+    JOIN customers_customer c ON c.id = f.customer_id
+    LEFT JOIN owner_at_end oe ON oe.customer_id = f.customer_id
+    GROUP BY oe.staff_id, c.source_id
 ),
-"""
-STATE_SQL = (
-    _STATE_FACTS
-    + _KEYED_OWNED
-    + _by_dimensions(
-        "SUM(fans_total), SUM(group_members), SUM(active_customers), SUM(speakers), SUM(lost), SUM(chats),"
-        " SUM(chats_replied), SUM(reply_seconds), SUM(orders), SUM(revenue_cents), SUM(buyers)",
-        ("org", "staff", "team", "source"),
-    )
-)
-
-REPLY_SECONDS = {
-    "postgresql": "EXTRACT(EPOCH FROM (rp.out_at - rp.in_at))",
-    "sqlite": "ROUND((julianday(rp.out_at) - julianday(rp.in_at)) * 86400.0, 3)",
-}
-
-GROUP_COLUMNS = ("group_members", "speakers", "joins", "leaves")
-
-# Dimension `group`: members at the end of D (latest join/leave per customer and group is a join),
-# distinct customers speaking in the group on D, and the day's joins and leaves.
-GROUP_SQL = """
-WITH membership AS (
-    SELECT e.customer_id, e.group_id, e.type,
-           ROW_NUMBER() OVER (PARTITION BY e.customer_id, e.group_id ORDER BY e.at DESC, e.client_id DESC) AS rn
-    FROM customers_event e
-    WHERE e.type IN ('group_joined', 'group_left') AND e.at < %(end)s
-),
-facts AS (
+group_facts AS (
     SELECT group_id, COUNT(*) AS group_members, 0 AS speakers, 0 AS joins, 0 AS leaves
-    FROM membership WHERE rn = 1 AND type = 'group_joined'
+    FROM members
     GROUP BY group_id
     UNION ALL
     SELECT e.group_id, 0, COUNT(DISTINCT e.customer_id), 0, 0
@@ -239,8 +246,29 @@ facts AS (
     FROM customers_event e
     WHERE e.type IN ('group_joined', 'group_left') AND e.at >= %(start)s AND e.at < %(end)s
     GROUP BY e.group_id
-)
-SELECT 'group', g.code, SUM(f.group_members), SUM(f.speakers), SUM(f.joins), SUM(f.leaves)
-FROM facts f JOIN campaigns_group g ON g.id = f.group_id
+),
+"""
+# Dimension `group`: members at the end of D, distinct customers speaking in the group on D, and the
+# day's joins and leaves; the columns a group row does not carry are 0 here and null in the row.
+_GROUP_BRANCH = """
+UNION ALL
+SELECT 'group', g.code, 0, SUM(f.group_members), 0, SUM(f.speakers), 0, 0, 0, 0, 0, 0, 0, SUM(f.joins), SUM(f.leaves)
+FROM group_facts f JOIN campaigns_group g ON g.id = f.group_id
 GROUP BY g.code
 """
+_STATE_FACTS = "".join((_FANS_CTES, MEMBERS_CTES, _STATE_REST))
+STATE_SQL = (
+    _STATE_FACTS
+    + _KEYED_OWNED
+    + _by_dimensions(
+        "SUM(fans_total), SUM(group_members), SUM(active_customers), SUM(speakers), SUM(lost), SUM(chats),"
+        " SUM(chats_replied), SUM(reply_seconds), SUM(orders), SUM(revenue_cents), SUM(buyers), 0, 0",
+        ("org", "staff", "team", "source"),
+    )
+    + _GROUP_BRANCH
+)
+
+REPLY_SECONDS = {
+    "postgresql": "CAST(EXTRACT(EPOCH FROM (rp.out_at - rp.in_at)) AS DOUBLE PRECISION)",
+    "sqlite": "ROUND((julianday(rp.out_at) - julianday(rp.in_at)) * 86400.0, 3)",
+}
