@@ -3,6 +3,7 @@
 
 import datetime as dt
 from collections.abc import Collection
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import F, Max, Min, Sum
@@ -26,6 +27,7 @@ __all__ = [
     "script_report",
 ]
 
+CENT = Decimal("0.01")
 SUMMED_METRICS = (
     "requests",
     "requests_converted",
@@ -100,6 +102,9 @@ def kpi_summary(
         for metric in SUMMED_METRICS:
             if metric in carried:
                 row[metric] = agg[f"sum_{metric}"] or 0
+        if row["revenue"] is not None:
+            # SQLite sums decimals as floats: back to exact cents.
+            row["revenue"] = Decimal(str(row["revenue"])).quantize(CENT)
         for metric in STATE_AT_END:
             if metric in carried:
                 row[metric] = end.get(metric) or 0
