@@ -38,10 +38,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _eager_celery():
-    """Tasks run in-process in tests, except where a test starts a real worker."""
-    celery_app.conf.task_always_eager = True
+    """Tasks run in-process in tests, except where a test starts a real worker.
+
+    With the CELERY settings namespace the key Celery reads is CELERY_TASK_ALWAYS_EAGER.
+    """
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
-    celery_app.conf.task_always_eager = True
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
 
 
 @pytest.fixture(autouse=True)
@@ -101,9 +104,9 @@ def celery_worker_process(transactional_db):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
     )
-    celery_app.conf.task_always_eager = False
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
     old_queue = celery_app.conf.task_default_queue
-    celery_app.conf.task_default_queue = queue
+    celery_app.conf.CELERY_TASK_DEFAULT_QUEUE = queue
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -116,8 +119,8 @@ def celery_worker_process(transactional_db):
             raise RuntimeError("celery worker did not answer within 30 s")
         yield queue
     finally:
-        celery_app.conf.task_default_queue = old_queue
-        celery_app.conf.task_always_eager = True
+        celery_app.conf.CELERY_TASK_DEFAULT_QUEUE = old_queue
+        celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
         proc.send_signal(signal.SIGTERM)
         try:
             proc.wait(timeout=10)

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from customers.models import Customer, ImportJob, OwnershipPeriod
 from customers.services import imports as import_service
 from customers.services.imports import import_job_run
-from sitadmin.celery import app as celery_app
 from staff.models import Staff
 
 from .factories import LeadSourceFactory, StaffFactory, TeamFactory
@@ -17,15 +16,6 @@ from .factories import LeadSourceFactory, StaffFactory, TeamFactory
 pytestmark = pytest.mark.django_db
 
 URL = "/api/v1/imports/"
-
-
-@pytest.fixture(autouse=True)
-def _eager_tasks():
-    """Run `.delay()` in-process: with the CELERY namespace the effective key is CELERY_TASK_ALWAYS_EAGER."""
-    old = celery_app.conf.CELERY_TASK_ALWAYS_EAGER
-    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
-    yield
-    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = old
 
 
 @pytest.fixture
