@@ -10,6 +10,7 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -22,8 +23,9 @@ from campaigns.models import Broadcast, ChannelCode, Group, KeywordReply, Script
 from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.services.bulk import rows_update
 from customers.services.events import events_ingest
+from staff.evaluations import evaluation_create
 from staff.handover import staff_handover
-from staff.models import ReviewCycle, Staff, Team
+from staff.models import CompetencyDimension, Evaluation, RevenueTier, ReviewCycle, Staff, Team
 
 DEMO_PASSWORD = "sitadmin-demo"  # noqa: S105 (the published demo login)
 INGEST_BATCH = 10_000
@@ -90,6 +92,7 @@ class DemoSummary:
     events: int = 0
     errors: list = field(default_factory=list)
     sop_tasks: int = 0
+    evaluations: int = 0
     seconds: float = 0.0
 
 
@@ -133,6 +136,8 @@ def demo_seed(*, seed: int, customers: int, days: int, log: Callable[[str], None
         log(f"hand-over: {handover.moved} customers of {leaver.user.username} to {', '.join(handover.per_operator)}")
     summary.sop_tasks = _sop_tasks_build(rng=rng, staff=staff, first_day=first_day, last_day=last_day, tz=tz)
     log(f"SOP tasks: {summary.sop_tasks}")
+    summary.evaluations = _evaluations_build(rng=rng, staff=staff, last_day=last_day)
+    log(f"evaluations: {summary.evaluations} in last month's review cycle")
     summary.seconds = time.monotonic() - started
     return summary
 
@@ -167,6 +172,37 @@ def _organisation_build(*, last_day: dt.date) -> dict[str, Staff]:
         code=f"{start:%Y-%m}", defaults={"name": f"{start:%Y年%m月}考核", "starts_on": start, "ends_on": end}
     )
     return staff
+
+
+def _evaluations_build(*, rng: random.Random, staff: dict[str, Staff], last_day: dt.date) -> int:
+    """Last month's review cycle with revenue tiers, every active operator scored by their team lead."""
+    end = last_day.replace(day=1) - dt.timedelta(days=1)
+    start = end.replace(day=1)
+    cycle, _ = ReviewCycle.objects.get_or_create(
+        code=f"{start:%Y-%m}",
+        defaults={
+            "name": f"{start:%Y年%m月}考核",
+            "starts_on": start,
+            "ends_on": end,
+            "revenue_baseline": Decimal("30000"),
+        },
+    )
+    for name, min_revenue, reward in (("A 档", "30000", "奖金 2000 元"), ("B 档", "20000", "奖金 800 元")):
+        RevenueTier.objects.get_or_create(
+            cycle=cycle, name=name, defaults={"min_revenue": Decimal(min_revenue), "reward": reward}
+        )
+    leads = {person.team_id: person for person in staff.values() if person.role == Staff.Role.TEAM_LEAD}
+    dimensions = list(CompetencyDimension.objects.filter(active=True).values_list("code", flat=True))
+    scored = set(Evaluation.objects.filter(cycle=cycle).values_list("staff_id", flat=True))
+    count = 0
+    for person in staff.values():
+        if person.role != Staff.Role.OPERATOR or person.left_on or person.pk in scored:
+            continue
+        level = rng.uniform(3.5, 9.5)
+        scores = {code: Decimal(str(round(min(10.0, max(0.0, rng.gauss(level, 1.0))), 1))) for code in dimensions}
+        evaluation_create(staff=person, cycle=cycle, scores=scores, reviewer=leads[person.team_id].user)
+        count += 1
+    return count
 
 
 def _catalogue_build():
