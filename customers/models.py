@@ -60,12 +60,17 @@ class Stage(models.TextChoices):
 
 
 class Customer(models.Model):
-    phone = models.CharField(max_length=11, null=True, blank=True, unique=True)
-    external_id = models.CharField(max_length=128, null=True, blank=True, unique=True)
+    # Unique through constraints rather than `unique=True`: PostgreSQL would add a `LIKE` index to each,
+    # which no query uses (phone search is a substring match) and every import would maintain.
+    phone = models.CharField(max_length=11, null=True, blank=True)
+    external_id = models.CharField(max_length=128, null=True, blank=True)
     name = models.CharField(max_length=100, blank=True)
     remark = models.CharField(max_length=255, blank=True)
-    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, related_name="customers")
-    owner = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers")
+    # No single-column indexes: the (source, stage) and (owner, stage) indexes below lead with them.
+    source = models.ForeignKey(LeadSource, on_delete=models.PROTECT, related_name="customers", db_index=False)
+    owner = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers", db_index=False
+    )
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LEAD)
     tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
@@ -79,6 +84,8 @@ class Customer(models.Model):
                 condition=models.Q(phone__isnull=False) | models.Q(external_id__isnull=False),
                 name="customer_has_phone_or_external_id",
             ),
+            models.UniqueConstraint(fields=["phone"], name="customer_phone_unique"),
+            models.UniqueConstraint(fields=["external_id"], name="customer_external_id_unique"),
         ]
         indexes = [models.Index(fields=["owner", "stage"]), models.Index(fields=["source", "stage"])]
 
