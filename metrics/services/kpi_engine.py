@@ -1,8 +1,9 @@
 """The KPI engine: one day's rows of every dimension, computed set-based and replaced atomically.
 
-`kpis_compute_day` runs one statement per metric family (cohorts, state and sales, groups) and one
-small query for headcount, turns their per-key sums into `DailyKpi` rows, and replaces the day's
-rows in a single transaction: a crash leaves the old rows or the new ones, never a mix.
+`kpis_compute_day` runs two set-based statements (the cohorts; the end-of-day state, sales and
+groups) and one small query for headcount, turns their per-key sums into `DailyKpi` rows, and
+replaces the day's rows in a single transaction: a crash leaves the old rows or the new ones,
+never a mix.
 """
 
 import datetime as dt

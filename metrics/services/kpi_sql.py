@@ -1,9 +1,9 @@
-"""The set-based statements of the KPI engine, one per metric family (SPEC §4).
+"""The set-based statements of the KPI engine: the cohorts, and the end-of-day state with sales and groups.
 
 They run unchanged on PostgreSQL and SQLite (CTEs, window functions, UNION ALL). Day boundaries
 come in as parameters computed in `TIME_ZONE`, so no statement ever truncates a time to a date.
 Parameters: `start` (start of D), `end` (start of D+1), `window_end` (start of D+W), `threshold`.
-Each statement returns `(dimension, key, metric...)` rows, one per key.
+Each returns `(dimension, key, metric...)` rows, one per key, for the columns listed beside it.
 """
 
 # Facts are first summed per (staff, source[, script]) in a small `cube`; `keyed` names its keys:
