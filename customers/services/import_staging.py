@@ -24,22 +24,36 @@ _TABLES = {
     "import_row_error": "row_no integer, value varchar(255), reason varchar(255)",
     "import_tag_id": "tag varchar(64), tag_id bigint",
 }
+# A lead chunk on its way to customers_customer (see `ImportStaging.write_customers`).
+_TABLES["import_chunk"] = _TABLES["import_row"]
 _COLUMNS = {
     "import_row": ("row_no", "phone", "name", "remark", "order_no", "amount", "ordered_at", "first_of_phone"),
     "import_row_tag": ("row_no", "phone", "tag"),
     "import_row_error": ("row_no", "value", "reason"),
     "import_tag_id": ("tag", "tag_id"),
 }
+_COLUMNS["import_chunk"] = _COLUMNS["import_row"]
 logger = logging.getLogger(__name__)
 _INSERT_CUSTOMERS = (
     "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
-    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
+    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM {rows} r"
     " WHERE r.first_of_phone AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone)"
     # Phone order keeps the inserts into the phone indexes sequential (a million random inserts into a
     # B-tree larger than the buffer cache is the slowest part of a big import otherwise).
     " ORDER BY r.phone ON CONFLICT DO NOTHING"
 )
-_INSERT_CUSTOMERS_RETURNING = f"{_INSERT_CUSTOMERS} RETURNING id"
+# Existing customers (before any row is inserted): name and remark filled only where empty.
+_UPDATE_CUSTOMERS = (
+    "UPDATE customers_customer SET"
+    " name = CASE WHEN customers_customer.name = '' THEN r.name ELSE customers_customer.name END,"
+    " remark = CASE WHEN customers_customer.remark = '' THEN r.remark"
+    " ELSE customers_customer.remark END,"
+    " updated_at = %s"
+    " FROM {rows} r WHERE r.phone = customers_customer.phone"
+    " AND r.first_of_phone"
+    " AND ((customers_customer.name = '' AND r.name <> '')"
+    " OR (customers_customer.remark = '' AND r.remark <> ''))"
+)
 _TEXT_COLUMNS = {"phone", "name", "remark", "order_no", "tag", "value", "reason"}
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
@@ -67,6 +81,11 @@ class ImportStaging:
     def __init__(self, *, orders: bool):
         self.orders = orders
         self.postgres = connection.vendor == "postgresql"
+        # Lead files on PostgreSQL write their customers chunk by chunk inside the run's one
+        # transaction, so the database inserts while the next chunk is read (`write_customers`).
+        self.pipelined = self.postgres and not orders
+        self.created = 0
+        self.created_ids: list[int] = []
 
     def create(self) -> None:
         with connection.cursor() as cursor:
@@ -94,6 +113,9 @@ class ImportStaging:
         """Append a DataFrame holding the table's columns to a staging table."""
         if frame.empty:
             return
+        if table == "import_row" and self.pipelined:
+            # Held apart until `write_customers` has written the chunk's customers.
+            table = "import_chunk"
         columns = _COLUMNS[table]
         with connection.cursor() as cursor:
             if self.postgres:
@@ -111,6 +133,35 @@ class ImportStaging:
             for start in range(0, len(rows), _SQLITE_BATCH):
                 cursor.executemany(sql, rows[start : start + _SQLITE_BATCH])
 
+    def write_customers(self, *, job: ImportJob, now: dt.datetime, want_ids: bool) -> None:
+        """Write the customers of the chunk just staged, then add it to `import_row` (pipelined runs,
+        inside their transaction).
+
+        Repeated phones never reach here, so the update touches only customers that existed before the run.
+        """
+        stamp = connection.ops.adapt_datetimefield_value(now)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("ANALYZE import_chunk")
+            cursor.execute("INSERT INTO import_row SELECT * FROM import_chunk")
+            ids, created = self._write_customers(cursor, rows="import_chunk", job=job, stamp=stamp, want_ids=want_ids)
+            cursor.execute("TRUNCATE import_chunk")
+        self.created += created
+        self.created_ids.extend(ids)
+
+    @staticmethod
+    def _write_customers(cursor, *, rows: str, job: ImportJob, stamp, want_ids: bool) -> tuple[list[int], int]:
+        """(new ids ascending if `want_ids`, number created) of the customers of staging table `rows`."""
+        cursor.execute(_UPDATE_CUSTOMERS.format(rows=rows), [stamp])
+        insert = _INSERT_CUSTOMERS.format(rows=rows)
+        # Only an allocation needs the new ids.
+        cursor.execute(f"{insert} RETURNING id" if want_ids else insert, [job.source_id, stamp, stamp])
+        if want_ids:
+            # sqlite3 counts RETURNING rows only once they are fetched.
+            ids = sorted(row[0] for row in cursor.fetchall())
+            return ids, len(ids)
+        return [], cursor.rowcount
+
     def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime, want_ids: bool) -> MergeResult:
         """Write customers, tags, orders and the row report of `job`; call inside a transaction.
 
@@ -121,32 +172,21 @@ class ImportStaging:
             if self.postgres:
                 # Room for the hash joins and the sort of a million staged rows in memory.
                 cursor.execute("SET LOCAL work_mem = '256MB'")
+                # The commit does not wait for its WAL flush: a crash right after it may lose the whole
+                # import (the job then stays `running` and is re-run), never half of it.
+                cursor.execute("SET LOCAL synchronous_commit = off")
                 cursor.execute("ANALYZE import_row")
             invalid = self._drop_taken_orders(cursor) if self.orders else 0
             cursor.execute(
                 "SELECT COUNT(*), COALESCE(SUM(CASE WHEN first_of_phone THEN 1 ELSE 0 END), 0) FROM import_row"
             )
             valid, firsts = cursor.fetchone()
-            # Existing customers (before any row is inserted): name and remark filled only where empty.
-            cursor.execute(
-                "UPDATE customers_customer SET"
-                " name = CASE WHEN customers_customer.name = '' THEN r.name ELSE customers_customer.name END,"
-                " remark = CASE WHEN customers_customer.remark = '' THEN r.remark"
-                " ELSE customers_customer.remark END,"
-                " updated_at = %s"
-                " FROM import_row r WHERE r.phone = customers_customer.phone"
-                " AND r.first_of_phone"
-                " AND ((customers_customer.name = '' AND r.name <> '')"
-                " OR (customers_customer.remark = '' AND r.remark <> ''))",
-                [stamp],
-            )
-            # Only an allocation needs the new ids (ascending: in phone order).
-            cursor.execute(
-                _INSERT_CUSTOMERS_RETURNING if want_ids else _INSERT_CUSTOMERS, [job.source_id, stamp, stamp]
-            )
-            # sqlite3 counts RETURNING rows only once they are fetched.
-            created_ids = sorted(row[0] for row in cursor.fetchall()) if want_ids else []
-            created = len(created_ids) if want_ids else cursor.rowcount
+            if self.pipelined:
+                created_ids, created = sorted(self.created_ids), self.created
+            else:
+                created_ids, created = self._write_customers(
+                    cursor, rows="import_row", job=job, stamp=stamp, want_ids=want_ids
+                )
             self._merge_tags(cursor, tag_texts)
             orders_created, ordered_ids = self._merge_orders(cursor, job) if self.orders else (0, [])
             cursor.execute("DELETE FROM customers_importrowerror WHERE job_id = %s", [job.pk])

@@ -16,19 +16,22 @@ leaves either nothing or the whole import, and `import_job_run` may simply run a
 """
 
 import logging
+import queue
+import threading
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files import File
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from customers.import_readers import ImportFileError, import_file_chunks, import_file_inspect
 from customers.models import ImportJob, LeadSource, OwnershipPeriod
 from customers.services.allocation import allocation_plan
-from customers.services.import_rows import rows_check
+from customers.services.import_rows import CheckedChunk, rows_check
 from customers.services.import_staging import ImportStaging
 from customers.services.ownership import customers_assign_owner_bulk
 from customers.services.stages import customer_stages_refresh
@@ -41,6 +44,8 @@ CHUNK_ROWS = 100_000
 READ_SHARE = 80
 # Customers per stage refresh: keeps each `IN (...)` list short on every database.
 STAGE_REFRESH_BATCH = 5000
+# Namespace of the advisory locks that keep two runs of one job apart (PostgreSQL).
+_RUN_LOCK = 3
 
 ProgressCallback = Callable[[int], None]
 
@@ -126,8 +131,16 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     staging = ImportStaging(orders=job.source.kind == LeadSource.Kind.ORDERS)
     try:
         staging.create()
-        counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
-        _merge(job=job, staging=staging, counts=counts)
+        if staging.pipelined:
+            # One transaction from the first chunk to the report: customers are inserted while the
+            # file is still being read, and a failure anywhere leaves nothing behind.
+            with transaction.atomic():
+                _lock_run(job_id)
+                counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
+                _merge(job=job, staging=staging, counts=counts)
+        else:
+            counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
+            _merge(job=job, staging=staging, counts=counts)
     except Exception as exc:
         # Rows' phones must not reach the log: only the kind of failure is logged here.
         logger.error("import %s failed: %s", job_id, type(exc).__name__)
@@ -149,26 +162,106 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
         needs_orders=staging.orders,
     )
     counts = {"total_rows": 0, "duplicates": 0, "invalid": 0, "tags": set()}
-    first_row: dict[str, int] = {}
     order_phones: set[str] | None = set() if staging.orders else None
+    allocate = job.allocation != ImportJob.Allocation.NONE and job.team_id is not None
+    now = timezone.now()
     shown = 0
-    for frame, share in import_file_chunks(info, chunk_rows=chunk_rows):
-        checked = rows_check(frame, first_row=first_row, order_phones=order_phones)
-        with transaction.atomic():
-            staging.write("import_row", checked.rows)
-            staging.write("import_row_tag", checked.tags)
-            staging.write("import_row_error", checked.errors)
-        counts["total_rows"] += len(frame)
-        counts["duplicates"] += checked.duplicates
-        counts["invalid"] += checked.invalid
-        counts["tags"].update(checked.tags["tag"].unique())
-        percent = int(share * READ_SHARE)
-        if percent > shown:
-            shown = percent
-            _job_update(job.pk, progress=percent)
-            if progress:
-                progress(percent)
+    with (
+        _progress_writer(side_connection=staging.pipelined) as progress_update,
+        closing(_checked_chunks(info, chunk_rows=chunk_rows, order_phones=order_phones)) as chunks,
+    ):
+        for rows, checked, share in chunks:
+            with transaction.atomic():
+                staging.write("import_row", checked.rows)
+                if staging.pipelined:
+                    staging.write_customers(job=job, now=now, want_ids=allocate)
+                staging.write("import_row_tag", checked.tags)
+                staging.write("import_row_error", checked.errors)
+            counts["total_rows"] += rows
+            counts["duplicates"] += checked.duplicates
+            counts["invalid"] += checked.invalid
+            counts["tags"].update(checked.tags["tag"].unique())
+            percent = int(share * READ_SHARE)
+            if percent > shown:
+                shown = percent
+                progress_update(job.pk, percent)
+                if progress:
+                    progress(percent)
     return counts
+
+
+def _checked_chunks(
+    info, *, chunk_rows: int, order_phones: set[str] | None
+) -> Iterator[tuple[int, CheckedChunk, float]]:
+    """(rows read, checked chunk, share of the file read) per chunk, parsed in a thread of its own.
+
+    Parsing and checking are Python work while staging is database work: the reader thread runs while
+    this one waits on the database. The queue holds two chunks at most, which bounds the memory.
+    """
+    chunks: queue.Queue = queue.Queue(maxsize=2)
+    stop = threading.Event()
+
+    def read() -> None:
+        first_row: dict[str, int] = {}
+        try:
+            for frame, share in import_file_chunks(info, chunk_rows=chunk_rows):
+                item = (len(frame), rows_check(frame, first_row=first_row, order_phones=order_phones), share)
+                while not stop.is_set():
+                    try:
+                        chunks.put(item, timeout=0.5)
+                        break
+                    except queue.Full:
+                        continue
+                if stop.is_set():
+                    return
+            chunks.put(None)
+        except BaseException as exc:  # handed to the consuming thread, which raises it
+            chunks.put(exc)
+
+    reader = threading.Thread(target=read, name="import-reader", daemon=True)
+    reader.start()
+    try:
+        while (item := chunks.get()) is not None:
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join()
+
+
+@contextmanager
+def _progress_writer(*, side_connection: bool) -> Iterator[Callable[[int, int], None]]:
+    """`update(job_id, percent)`; through a connection of its own while the run's transaction is open,
+    so that the progress shows before the import commits."""
+    if not side_connection:
+        yield lambda job_id, percent: _job_update(job_id, progress=percent)
+        return
+    side = connections.create_connection(DEFAULT_DB_ALIAS)
+    table = ImportJob._meta.db_table
+
+    def update(job_id: int, percent: int) -> None:
+        with side.cursor() as cursor:
+            # SKIP LOCKED: should the run's own transaction hold the row, waiting for it would never end.
+            cursor.execute(
+                f"UPDATE {table} SET progress = %s WHERE id IN"  # noqa: S608 (names only)
+                f" (SELECT id FROM {table} WHERE id = %s AND status <> %s FOR UPDATE SKIP LOCKED)",
+                [percent, job_id, ImportJob.Status.DONE],
+            )
+
+    try:
+        yield update
+    finally:
+        side.close()
+
+
+def _lock_run(job_id: int) -> None:
+    """One run of a job at a time: a second delivery of the task waits here, then finds the job done.
+
+    An advisory lock rather than a row lock: the run's progress updates the job row from another connection.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_RUN_LOCK, job_id])
 
 
 def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
