@@ -1,3 +1,4 @@
+import importlib
 import os
 import signal
 import subprocess
@@ -6,6 +7,7 @@ import time
 from pathlib import Path
 
 import pytest
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.db import connection
 from rest_framework.test import APIClient
@@ -16,6 +18,7 @@ from staff.models import Staff
 from .factories import StaffFactory, TeamFactory
 
 ROOT = Path(__file__).resolve().parent.parent
+DIMENSIONS_MIGRATION = importlib.import_module("staff.migrations.0002_competency_dimensions")
 IN_CI = os.environ.get("CI") == "true"
 
 
@@ -45,6 +48,18 @@ def _eager_celery():
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
     yield
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _data_migration_rows(request, _django_db_helper, django_db_blocker):
+    """Transactional tests (live server, Celery worker) flush every table at teardown, the rows that
+    data migrations made included; put the five competency dimensions back for every database test."""
+    uses_db = request.node.get_closest_marker("django_db") or {"db", "transactional_db", "live_server"} & set(
+        request.fixturenames
+    )
+    if uses_db:
+        with django_db_blocker.unblock():
+            DIMENSIONS_MIGRATION.create_dimensions(django_apps, None)
 
 
 @pytest.fixture(autouse=True)
