@@ -294,3 +294,79 @@ def test_range_computes_every_day(world):
     assert kpis_compute_range(date_from=D, date_to=day(2)) >= 3
     assert KpiComputation.objects.filter(date__range=(D, day(2))).count() == 3
     assert Staff.objects.count() == 2
+
+
+def _tied(event: dict, client_id: str) -> dict:
+    return {**event, "id": client_id}
+
+
+def test_cohort_ties_at_the_same_instant_follow_the_client_id(world):
+    ingest(
+        # Customer 1: the add (t1a) sorts before the request (t1b) at the same instant: not converted,
+        # and the add has no earlier request, so no script.
+        _tied(add(0, "10:00", phone="13800000001"), "t1a"),
+        _tied(request(0, "10:00", phone="13800000001", script="sa"), "t1b"),
+        # Customer 2: request (t2a) then add (t2b) at the same instant: converted, fan under script sb.
+        _tied(request(0, "10:00", phone="13800000002", script="sb"), "t2a"),
+        _tied(add(0, "10:00", phone="13800000002"), "t2b"),
+        # Customer 3: the join (t3a) sorts before the add (t3b): not a grouped fan.
+        _tied({"type": "group_joined", "at": at(0, "11:00"), "phone": "13800000003", "group": "g1"}, "t3a"),
+        _tied(add(0, "11:00", phone="13800000003"), "t3b"),
+        # Customer 4: add (t4a) then join (t4b) at the same instant: a grouped fan.
+        _tied(add(0, "11:00", phone="13800000004"), "t4a"),
+        _tied({"type": "group_joined", "at": at(0, "11:00"), "phone": "13800000004", "group": "g1"}, "t4b"),
+    )
+    compute(0)
+    r = row(D)
+    assert (r.requests, r.requests_converted, r.fan_rate) == (2, 1, 0.5)  # customers 1, 2; only 2 converted
+    assert (r.new_fans, r.new_fans_grouped, r.group_join_rate) == (4, 1, 0.25)  # 1 grouped (customer 4) of 4
+    assert row(D, "script", "sa").requests_converted == 0
+    assert row(D, "script", "sa").new_fans == 0  # customer 1's request came after the add
+    assert (row(D, "script", "sb").requests_converted, row(D, "script", "sb").new_fans) == (1, 1)
+
+
+def test_reply_ties_at_the_same_instant_follow_the_client_id(world):
+    ingest(
+        add(0, "08:00", phone="13800000001"),
+        add(0, "08:00", phone="13800000002"),
+        add(0, "08:00", phone="13800000003"),
+        # 1: the out (r1a) sorts before the in (r1b) at 10:00; the reply is the out at 10:30: 30 minutes.
+        _tied(message(0, "10:00", direction="out", phone="13800000001"), "r1a"),
+        _tied(message(0, "10:00", phone="13800000001"), "r1b"),
+        _tied(message(0, "10:30", direction="out", phone="13800000001"), "r1c"),
+        # 2: the out (r2b) sorts after the in (r2a) at the same instant: a reply after 0 minutes.
+        _tied(message(0, "11:00", phone="13800000002"), "r2a"),
+        _tied(message(0, "11:00", direction="out", phone="13800000002"), "r2b"),
+        # 3: the only out (r3a) sorts before the in (r3b): not replied.
+        _tied(message(0, "12:00", direction="out", phone="13800000003"), "r3a"),
+        _tied(message(0, "12:00", phone="13800000003"), "r3b"),
+    )
+    compute(0)
+    r = row(D)
+    assert (r.chats, r.chats_replied) == (3, 2)
+    assert r.reply_rate == pytest.approx(2 / 3)
+    assert r.first_reply_minutes == pytest.approx((30 + 0) / 2)
+
+
+def test_latest_state_ties_at_the_same_instant_follow_the_client_id(world):
+    ingest(
+        add(0, "09:00", phone="13800000001"),
+        add(0, "09:00", phone="13800000002"),
+        # Customer 1: deleted (s1a) and re-added (s1b) at the same instant: still a friend.
+        _tied({"type": "friend_deleted", "at": at(1), "phone": "13800000001", "staff": "amy"}, "s1a"),
+        _tied(add(1, "10:00", phone="13800000001"), "s1b"),
+        # Customer 2: re-added (s2a) and deleted (s2b) at the same instant: no longer a friend.
+        _tied(add(1, "10:00", phone="13800000002"), "s2a"),
+        _tied({"type": "friend_deleted", "at": at(1), "phone": "13800000002", "staff": "amy"}, "s2b"),
+        # Group g1: customer 1 leaves (s3a) and joins (s3b) at once, customer 2 joins (s4a) and leaves (s4b).
+        _tied({"type": "group_left", "at": at(1), "phone": "13800000001", "group": "g1"}, "s3a"),
+        _tied({"type": "group_joined", "at": at(1), "phone": "13800000001", "group": "g1"}, "s3b"),
+        _tied({"type": "group_joined", "at": at(1), "phone": "13800000002", "group": "g1"}, "s4a"),
+        _tied({"type": "group_left", "at": at(1), "phone": "13800000002", "group": "g1"}, "s4b"),
+    )
+    compute(1)
+    r = row(day(1))
+    assert (r.fans_total, r.lost) == (1, 2)  # customer 1 only; both had a deletion on D+1
+    assert r.group_members == 1
+    g1 = row(day(1), "group", "g1")
+    assert (g1.group_members, g1.joins, g1.leaves) == (1, 2, 2)

@@ -4,6 +4,9 @@ They run unchanged on PostgreSQL and SQLite (CTEs, window functions, UNION ALL).
 come in as parameters computed in `TIME_ZONE`, so no statement ever truncates a time to a date.
 Parameters: `start` (start of D), `end` (start of D+1), `window_end` (start of D+W), `threshold`.
 Each returns `(dimension, key, metric...)` rows, one per key, for the columns listed beside it.
+
+Events are ordered by `(at, client_id)` (SPEC §4): "at or after" / "after" an event means a later
+time, or the same time and a larger client id, so ties resolve the same whatever the arrival order.
 """
 
 # Facts are first summed per (staff, source[, script]) in a small `cube`; `keyed` names its keys:
@@ -51,7 +54,7 @@ COHORT_COLUMNS = ("requests", "requests_converted", "new_fans", "new_fans_groupe
 # first request when that request came before the add.
 _COHORT_FACTS = """
 WITH req_day AS (
-    SELECT e.customer_id, e.staff_id, e.script_id, e.at,
+    SELECT e.customer_id, e.staff_id, e.script_id, e.at, e.client_id,
            ROW_NUMBER() OVER (PARTITION BY e.customer_id ORDER BY e.at, e.client_id) AS rn
     FROM customers_event e
     WHERE e.type = 'friend_request_sent' AND e.at >= %(start)s AND e.at < %(end)s
@@ -68,6 +71,7 @@ facts AS (
                SELECT 1 FROM customers_event a
                WHERE a.customer_id = r.customer_id AND a.type = 'friend_added'
                  AND a.at >= r.at AND a.at < %(window_end)s
+                 AND (a.at > r.at OR a.client_id > r.client_id)
            ) THEN 1 ELSE 0 END AS requests_converted,
            0 AS new_fans, 0 AS new_fans_grouped
     FROM req_day r
@@ -86,6 +90,7 @@ facts AS (
                SELECT 1 FROM customers_event g
                WHERE g.customer_id = a.customer_id AND g.type = 'group_joined'
                  AND g.at >= a.at AND g.at < %(window_end)s
+                 AND (g.at > a.at OR g.client_id > a.client_id)
            ) THEN 1 ELSE 0 END
     FROM add_day a
     WHERE a.rn = 1 AND NOT EXISTS (
@@ -186,7 +191,11 @@ reply AS (
     FROM msg_in mi
     JOIN customers_event m ON m.customer_id = mi.customer_id
     WHERE m.type = 'message' AND m.direction = 'out' AND m.group_id IS NULL
-      AND m.at >= %(start)s AND m.at < %(end)s AND m.at > mi.first_in
+      AND m.at >= mi.first_in AND m.at < %(end)s
+      AND (m.at > mi.first_in OR m.client_id > (
+          SELECT MIN(x.client_id) FROM customers_event x
+          WHERE x.customer_id = mi.customer_id AND x.type = 'message' AND x.direction = 'in'
+            AND x.group_id IS NULL AND x.at = mi.first_in))
     GROUP BY mi.customer_id, mi.first_in
 ),
 day_events AS (
