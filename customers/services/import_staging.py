@@ -24,8 +24,10 @@ _TABLES = {
     "import_row_error": "row_no integer, value varchar(255), reason varchar(255)",
     "import_tag_id": "tag varchar(64), tag_id bigint",
 }
+_CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_tag"}
 # A lead chunk on its way to customers_customer (see `ImportStaging.write_customers`).
 _TABLES["import_chunk"] = _TABLES["import_row"]
+_TABLES["import_chunk_tag"] = _TABLES["import_row_tag"]
 _COLUMNS = {
     "import_row": ("row_no", "phone", "name", "remark", "order_no", "amount", "ordered_at", "first_of_phone"),
     "import_row_tag": ("row_no", "phone", "tag"),
@@ -33,6 +35,7 @@ _COLUMNS = {
     "import_tag_id": ("tag", "tag_id"),
 }
 _COLUMNS["import_chunk"] = _COLUMNS["import_row"]
+_COLUMNS["import_chunk_tag"] = _COLUMNS["import_row_tag"]
 logger = logging.getLogger(__name__)
 _INSERT_CUSTOMERS = (
     "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
@@ -85,6 +88,7 @@ class ImportStaging:
         # transaction, so the database inserts while the next chunk is read (`write_customers`).
         self.pipelined = self.postgres and not orders
         self.created = 0
+        self.chunked_rows = 0  # every one the first of its phone: repeats of a lead file are not staged
         self.created_ids: list[int] = []
 
     def create(self) -> None:
@@ -113,9 +117,11 @@ class ImportStaging:
         """Append a DataFrame holding the table's columns to a staging table."""
         if frame.empty:
             return
-        if table == "import_row" and self.pipelined:
+        if self.pipelined and table in _CHUNK_TABLES:
             # Held apart until `write_customers` has written the chunk's customers.
-            table = "import_chunk"
+            table = _CHUNK_TABLES[table]
+            if table == "import_chunk":
+                self.chunked_rows += len(frame)
         columns = _COLUMNS[table]
         with connection.cursor() as cursor:
             if self.postgres:
@@ -133,19 +139,22 @@ class ImportStaging:
             for start in range(0, len(rows), _SQLITE_BATCH):
                 cursor.executemany(sql, rows[start : start + _SQLITE_BATCH])
 
-    def write_customers(self, *, job: ImportJob, now: dt.datetime, want_ids: bool) -> None:
-        """Write the customers of the chunk just staged, then add it to `import_row` (pipelined runs,
-        inside their transaction).
+    def write_customers(self, *, job: ImportJob, now: dt.datetime, want_ids: bool, tag_texts: Iterable[str]) -> None:
+        """Write the customers and tag links of the chunk just staged (pipelined runs, inside their transaction).
 
         Repeated phones never reach here, so the update touches only customers that existed before the run.
         """
         stamp = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
             cursor.execute("SET LOCAL work_mem = '256MB'")
+            # Foreign keys checked by each statement rather than all at the commit: the checks then run
+            # while the reader thread parses the next chunk.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ANALYZE import_chunk")
-            cursor.execute("INSERT INTO import_row SELECT * FROM import_chunk")
+            cursor.execute("ANALYZE import_chunk_tag")
             ids, created = self._write_customers(cursor, rows="import_chunk", job=job, stamp=stamp, want_ids=want_ids)
-            cursor.execute("TRUNCATE import_chunk")
+            self._merge_tags(cursor, tag_texts, tags="import_chunk_tag")
+            cursor.execute("TRUNCATE import_chunk, import_chunk_tag")
         self.created += created
         self.created_ids.extend(ids)
 
@@ -165,7 +174,8 @@ class ImportStaging:
     def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime, want_ids: bool) -> MergeResult:
         """Write customers, tags, orders and the row report of `job`; call inside a transaction.
 
-        `want_ids`: return the new customers' ids (in file order) for an allocation.
+        A pipelined run has written its customers and tags already (`write_customers`).
+        `want_ids`: return the new customers' ids (ascending) for an allocation.
         """
         stamp = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
@@ -175,19 +185,22 @@ class ImportStaging:
                 # The commit does not wait for its WAL flush: a crash right after it may lose the whole
                 # import (the job then stays `running` and is re-run), never half of it.
                 cursor.execute("SET LOCAL synchronous_commit = off")
-                cursor.execute("ANALYZE import_row")
-            invalid = self._drop_taken_orders(cursor) if self.orders else 0
-            cursor.execute(
-                "SELECT COUNT(*), COALESCE(SUM(CASE WHEN first_of_phone THEN 1 ELSE 0 END), 0) FROM import_row"
-            )
-            valid, firsts = cursor.fetchone()
             if self.pipelined:
+                valid = firsts = self.chunked_rows
+                invalid = 0
                 created_ids, created = sorted(self.created_ids), self.created
             else:
+                if self.postgres:
+                    cursor.execute("ANALYZE import_row")
+                invalid = self._drop_taken_orders(cursor) if self.orders else 0
+                cursor.execute(
+                    "SELECT COUNT(*), COALESCE(SUM(CASE WHEN first_of_phone THEN 1 ELSE 0 END), 0) FROM import_row"
+                )
+                valid, firsts = cursor.fetchone()
                 created_ids, created = self._write_customers(
                     cursor, rows="import_row", job=job, stamp=stamp, want_ids=want_ids
                 )
-            self._merge_tags(cursor, tag_texts)
+                self._merge_tags(cursor, tag_texts, tags="import_row_tag")
             orders_created, ordered_ids = self._merge_orders(cursor, job) if self.orders else (0, [])
             cursor.execute("DELETE FROM customers_importrowerror WHERE job_id = %s", [job.pk])
             cursor.execute(
@@ -227,15 +240,17 @@ class ImportStaging:
             )
         return taken
 
-    def _merge_tags(self, cursor, tag_texts: Iterable[str]) -> None:
+    def _merge_tags(self, cursor, tag_texts: Iterable[str], *, tags: str) -> None:
+        """Link the customers of staging table `tags` (row_no, phone, tag) to their tags."""
         texts = set(tag_texts)
         if not texts:
             return
         tag_ids = _tags_for(texts)
+        cursor.execute("DELETE FROM import_tag_id")
         self.write("import_tag_id", pd.DataFrame(sorted(tag_ids.items()), columns=["tag", "tag_id"]))
         cursor.execute(
-            "INSERT INTO customers_customer_tags (customer_id, tag_id)"
-            " SELECT DISTINCT c.id, m.tag_id FROM import_row_tag t"
+            "INSERT INTO customers_customer_tags (customer_id, tag_id)"  # noqa: S608 (a staging table's name)
+            f" SELECT DISTINCT c.id, m.tag_id FROM {tags} t"
             " JOIN import_tag_id m ON m.tag = t.tag"
             " JOIN customers_customer c ON c.phone = t.phone"
             " WHERE NOT EXISTS (SELECT 1 FROM customers_customer_tags ct"

@@ -173,10 +173,10 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
         for rows, checked, share in chunks:
             with transaction.atomic():
                 staging.write("import_row", checked.rows)
-                if staging.pipelined:
-                    staging.write_customers(job=job, now=now, want_ids=allocate)
                 staging.write("import_row_tag", checked.tags)
                 staging.write("import_row_error", checked.errors)
+                if staging.pipelined:
+                    staging.write_customers(job=job, now=now, want_ids=allocate, tag_texts=checked.tags["tag"].unique())
             counts["total_rows"] += rows
             counts["duplicates"] += checked.duplicates
             counts["invalid"] += checked.invalid
