@@ -177,21 +177,26 @@ fans AS (
 ),
 """
 _STATE_REST = """,
-msg_in AS (
-    SELECT e.customer_id,
-           CASE WHEN COUNT(*) >= %(threshold)s THEN 1 ELSE 0 END AS active,
-           MAX(CASE WHEN e.group_id IS NOT NULL THEN 1 ELSE 0 END) AS speaker,
-           MIN(CASE WHEN e.group_id IS NULL THEN e.at END) AS first_in
+-- The day's messages, read once: activity, replies and group speakers all come from this one set.
+day_msg AS (
+    SELECT e.customer_id, e.group_id, e.direction, e.at, e.client_id
     FROM customers_event e
-    WHERE e.type = 'message' AND e.direction = 'in' AND e.at >= %(start)s AND e.at < %(end)s
-    GROUP BY e.customer_id
+    WHERE e.type = 'message' AND e.at >= %(start)s AND e.at < %(end)s
+),
+msg_in AS (
+    SELECT m.customer_id,
+           CASE WHEN COUNT(*) >= %(threshold)s THEN 1 ELSE 0 END AS active,
+           MAX(CASE WHEN m.group_id IS NOT NULL THEN 1 ELSE 0 END) AS speaker,
+           MIN(CASE WHEN m.group_id IS NULL THEN m.at END) AS first_in
+    FROM day_msg m
+    WHERE m.direction = 'in'
+    GROUP BY m.customer_id
 ),
 reply AS (
     SELECT mi.customer_id, mi.first_in AS in_at, MIN(m.at) AS out_at
     FROM msg_in mi
-    JOIN customers_event m ON m.customer_id = mi.customer_id
-    WHERE m.type = 'message' AND m.direction = 'out' AND m.group_id IS NULL
-      AND m.at >= mi.first_in AND m.at < %(end)s
+    JOIN day_msg m ON m.customer_id = mi.customer_id
+    WHERE m.direction = 'out' AND m.group_id IS NULL AND m.at >= mi.first_in
       AND (m.at > mi.first_in OR m.client_id > (
           SELECT MIN(x.client_id) FROM customers_event x
           WHERE x.customer_id = mi.customer_id AND x.type = 'message' AND x.direction = 'in'
@@ -243,11 +248,10 @@ group_facts AS (
     FROM members
     GROUP BY group_id
     UNION ALL
-    SELECT e.group_id, 0, COUNT(DISTINCT e.customer_id), 0, 0
-    FROM customers_event e
-    WHERE e.type = 'message' AND e.direction = 'in' AND e.group_id IS NOT NULL
-      AND e.at >= %(start)s AND e.at < %(end)s
-    GROUP BY e.group_id
+    SELECT m.group_id, 0, COUNT(DISTINCT m.customer_id), 0, 0
+    FROM day_msg m
+    WHERE m.direction = 'in' AND m.group_id IS NOT NULL
+    GROUP BY m.group_id
     UNION ALL
     SELECT e.group_id, 0, 0,
            SUM(CASE WHEN e.type = 'group_joined' THEN 1 ELSE 0 END),
