@@ -23,7 +23,7 @@ ROWS = [
     "12345,坏,,",  # row 6: invalid
     "+86 139 0000 0003,新三,高意向、新客,",  # row 7
     "13900000002,再重复,,",  # row 8: repeats row 3
-    "13900000004,新四,,",  # row 9
+    "13900000000,新四,,",  # row 9: the lowest phone, dealt first
 ]
 
 

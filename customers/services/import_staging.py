@@ -23,6 +23,7 @@ _TABLES = {
     "import_row_tag": "row_no integer, phone varchar(11), tag varchar(64)",
     "import_row_error": "row_no integer, value varchar(255), reason varchar(255)",
     "import_tag_id": "tag varchar(64), tag_id bigint",
+    "import_new_customer": "id bigint, phone varchar(11)",
 }
 _CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_tag"}
 # A lead chunk on its way to customers_customer (see `ImportStaging.write_customers`).
@@ -33,6 +34,7 @@ _COLUMNS = {
     "import_row_tag": ("row_no", "phone", "tag"),
     "import_row_error": ("row_no", "value", "reason"),
     "import_tag_id": ("tag", "tag_id"),
+    "import_new_customer": ("id", "phone"),
 }
 _COLUMNS["import_chunk"] = _COLUMNS["import_row"]
 _COLUMNS["import_chunk_tag"] = _COLUMNS["import_row_tag"]
@@ -89,7 +91,6 @@ class ImportStaging:
         self.pipelined = self.postgres and not orders
         self.created = 0
         self.chunked_rows = 0  # every one the first of its phone: repeats of a lead file are not staged
-        self.created_ids: list[int] = []
 
     def create(self) -> None:
         with connection.cursor() as cursor:
@@ -152,11 +153,16 @@ class ImportStaging:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ANALYZE import_chunk")
             cursor.execute("ANALYZE import_chunk_tag")
-            ids, created = self._write_customers(cursor, rows="import_chunk", job=job, stamp=stamp, want_ids=want_ids)
+            insert = _INSERT_CUSTOMERS.format(rows="import_chunk")
+            cursor.execute(_UPDATE_CUSTOMERS.format(rows="import_chunk"), [stamp])
+            if want_ids:
+                # The allocation deals the new customers in phone order across all chunks.
+                insert = f"WITH new AS ({insert} RETURNING id, phone) INSERT INTO import_new_customer SELECT * FROM new"  # noqa: S608 (statement text only)
+            cursor.execute(insert, [job.source_id, stamp, stamp])
+            created = cursor.rowcount
             self._merge_tags(cursor, tag_texts, tags="import_chunk_tag")
             cursor.execute("TRUNCATE import_chunk, import_chunk_tag")
         self.created += created
-        self.created_ids.extend(ids)
 
     @staticmethod
     def _write_customers(cursor, *, rows: str, job: ImportJob, stamp, want_ids: bool) -> tuple[list[int], int]:
@@ -188,7 +194,12 @@ class ImportStaging:
             if self.pipelined:
                 valid = firsts = self.chunked_rows
                 invalid = 0
-                created_ids, created = sorted(self.created_ids), self.created
+                created = self.created
+                created_ids = []
+                if want_ids:
+                    # Dealt in phone order, as when the customers are inserted at once.
+                    cursor.execute("SELECT id FROM import_new_customer ORDER BY phone")
+                    created_ids = [row[0] for row in cursor.fetchall()]
             else:
                 if self.postgres:
                     cursor.execute("ANALYZE import_row")
