@@ -184,6 +184,20 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["type", "at"]),
             models.Index(fields=["customer", "type", "at"]),
+            # The KPI engine's state at the end of a day (who is a friend, who is in which group) reads
+            # every customer's latest add/delete and join/leave in customer order from these alone.
+            models.Index(
+                fields=["customer", "at"],
+                include=["type", "client_id"],
+                condition=models.Q(type__in=["friend_added", "friend_deleted"]),
+                name="event_friend_state_idx",
+            ),
+            models.Index(
+                fields=["customer", "group", "at"],
+                include=["type", "client_id"],
+                condition=models.Q(type__in=["group_joined", "group_left"]),
+                name="event_group_state_idx",
+            ),
         ]
 
     def __str__(self) -> str:
