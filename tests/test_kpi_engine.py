@@ -370,3 +370,26 @@ def test_latest_state_ties_at_the_same_instant_follow_the_client_id(world):
     assert r.group_members == 1
     g1 = row(day(1), "group", "g1")
     assert (g1.group_members, g1.joins, g1.leaves) == (1, 2, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_committed_events_give_the_same_rows_with_the_statements_on_their_own_connections(world):
+    from django.db import connection
+
+    from metrics.services import kpi_engine
+
+    ingest(
+        request(0, "09:00", phone="13800000001"),
+        add(0, "12:00", phone="13800000001"),
+        request(0, "09:30", phone="13800000002", staff="bob"),
+        message(0, "13:00", phone="13800000001"),
+        message(0, "13:30", direction="out", phone="13800000001"),
+    )
+    with mock.patch.object(kpi_engine, "_fetch_in_thread", wraps=kpi_engine._fetch_in_thread) as in_thread:
+        compute(0)
+    # PostgreSQL runs the cohort statement on a second connection once the events are committed.
+    assert in_thread.called == (connection.vendor == "postgresql")
+    r = row(D)
+    assert (r.requests, r.requests_converted, r.new_fans) == (2, 1, 1)  # customer 1 converted, 2 not
+    assert (r.fans_total, r.chats, r.chats_replied, r.first_reply_minutes) == (1, 1, 1, 30.0)  # 13:00 -> 13:30
+    assert row(D, "staff", "bob").requests == 1
