@@ -161,6 +161,8 @@ class ImportStaging:
             cursor.execute(insert, [job.source_id, stamp, stamp])
             created = cursor.rowcount
             self._merge_tags(cursor, tag_texts, tags="import_chunk_tag")
+            # Back to Django's deferred foreign keys for whatever else the transaction holds.
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             cursor.execute("TRUNCATE import_chunk, import_chunk_tag")
         self.created += created
 

@@ -135,9 +135,9 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
             # One transaction from the first chunk to the report: customers are inserted while the
             # file is still being read, and a failure anywhere leaves nothing behind.
             with transaction.atomic():
-                _lock_run(job_id)
-                counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
-                _merge(job=job, staging=staging, counts=counts)
+                if _lock_run(job_id):
+                    counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
+                    _merge(job=job, staging=staging, counts=counts)
         else:
             counts = _stage_file(job=job, staging=staging, chunk_rows=chunk_rows, progress=progress)
             _merge(job=job, staging=staging, counts=counts)
@@ -255,13 +255,15 @@ def _progress_writer(*, side_connection: bool) -> Iterator[Callable[[int, int], 
         side.close()
 
 
-def _lock_run(job_id: int) -> None:
-    """One run of a job at a time: a second delivery of the task waits here, then finds the job done.
+def _lock_run(job_id: int) -> bool:
+    """One run of a job at a time: a second delivery of the task waits here, then finds the job done
+    (False: nothing left to do).
 
     An advisory lock rather than a row lock: the run's progress updates the job row from another connection.
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_RUN_LOCK, job_id])
+    return ImportJob.objects.filter(pk=job_id).exclude(status=ImportJob.Status.DONE).exists()
 
 
 def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
