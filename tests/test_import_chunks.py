@@ -4,8 +4,12 @@ On PostgreSQL lead files are written chunk by chunk inside the run's one transac
 tag links, foreign-key checks), while a reader thread parses the next chunk.
 """
 
+import threading
+import time
+
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection, transaction
 
 from customers.models import Customer, ImportJob, OwnershipPeriod, Tag
 from customers.services.imports import import_job_run
@@ -71,3 +75,44 @@ def test_chunks_of_two_rows_end_as_one_chunk(team):
     assert sorted(owner for _, _, owner, _ in customers.values() if owner) == ["ann", "ann", "bob", "bob"]
     # Same customers, tags, owners, report and counts whichever the chunk size.
     assert chunked == whole
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_second_run_waits_for_the_first_then_imports_nothing():
+    source = LeadSourceFactory(code="tele")
+    data = ("\n".join(ROWS) + "\n").encode()
+    job = ImportJob.objects.create(
+        file=ContentFile(data, name="leads.csv"), file_name="leads.csv", file_size=len(data), source=source
+    )
+    finished = {}
+
+    def second_run():
+        try:
+            finished["job"] = import_job_run(job_id=job.pk)
+        finally:
+            connection.close()
+
+    with transaction.atomic():
+        # This transaction plays a first run holding the job's lock.
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(3, %s)", [job.pk])
+        runner = threading.Thread(target=second_run)
+        runner.start()
+        deadline = time.monotonic() + 30
+        while not _waiting_on_advisory_lock() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _waiting_on_advisory_lock()
+        ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.DONE)
+    runner.join(timeout=30)
+
+    assert finished["job"].status == "done"
+    # The second run found the job done once the lock was free: no customer, no count written.
+    assert Customer.objects.count() == 0
+    assert (finished["job"].total_rows, finished["job"].created) == (0, 0)
+
+
+def _waiting_on_advisory_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)")
+        return cursor.fetchone()[0]
