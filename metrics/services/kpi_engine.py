@@ -1,7 +1,8 @@
 """The KPI engine: one day's rows of every dimension, computed set-based and replaced atomically.
 
-`kpis_compute_day` runs two set-based statements (the cohorts; the end-of-day state, sales and
-groups) and one small query for headcount, turns their per-key sums into `DailyKpi` rows, and
+`kpis_compute_day` runs three set-based statements (the cohorts; the friends and group members at
+the end of the day; the day's messages, deletions, orders and group activity), side by side on
+PostgreSQL, and one small query for headcount, turns their per-key sums into `DailyKpi` rows, and
 replaces the day's rows in a single transaction: a crash leaves the old rows or the new ones,
 never a mix.
 """
@@ -160,9 +161,10 @@ def kpis_rows_for_day(*, day: dt.date) -> list[dict]:
     params = _params(day)
     rows = _Rows()
     rows.get(Dimension.ORG, "")
-    state_sql = kpi_sql.STATE_SQL.replace("{reply_seconds}", kpi_sql.REPLY_SECONDS[connection.vendor])
+    day_sql = kpi_sql.DAY_SQL.replace("{reply_seconds}", kpi_sql.REPLY_SECONDS[connection.vendor])
     statements = [
-        (state_sql, kpi_sql.STATE_COLUMNS),
+        (kpi_sql.HELD_SQL, kpi_sql.STATE_COLUMNS),
+        (day_sql, kpi_sql.STATE_COLUMNS),
         (kpi_sql.COHORT_SQL, kpi_sql.COHORT_COLUMNS),
     ]
     for result, columns in _fetch_family_results(statements, params):

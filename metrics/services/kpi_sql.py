@@ -1,4 +1,4 @@
-"""The set-based statements of the KPI engine: the cohorts, and the end-of-day state with sales and groups.
+"""The set-based statements of the KPI engine: the cohorts, the end-of-day state, the day's activity.
 
 They run unchanged on PostgreSQL and SQLite (CTEs, window functions, UNION ALL). Day boundaries
 come in as parameters computed in `TIME_ZONE`, so no statement ever truncates a time to a date.
@@ -153,9 +153,7 @@ STATE_COLUMNS = (
     "leaves",
 )
 
-# State at the end of D and the day's messages, deletions and orders, per customer, counted under
-# the customer's owner at the end of D (a customer without one: org and source only).
-# `{reply_seconds}` is the vendor's expression for the seconds from `rp.in_at` to `rp.out_at`.
+# Friends at the end of D: the latest friend_added/friend_deleted up to the end of D is an add.
 _FANS_CTES = """
 WITH friendship AS (
     SELECT e.customer_id,
@@ -176,7 +174,55 @@ fans AS (
             ORDER BY x.client_id DESC LIMIT 1) = 'friend_added'))
 ),
 """
-_STATE_REST = """,
+# Counted under the customer's owner at the end of D, that staff's team and the customer's source.
+_OWNER_CUBE = """
+owner_at_end AS (
+    SELECT o.customer_id, o.staff_id
+    FROM customers_ownershipperiod o
+    WHERE o.started_at < %(end)s AND (o.ended_at IS NULL OR o.ended_at >= %(end)s)
+),
+cube AS (
+    SELECT oe.staff_id, c.source_id, SUM(f.fans_total) AS fans_total, SUM(f.group_members) AS group_members,
+           SUM(f.active_customers) AS active_customers, SUM(f.speakers) AS speakers, SUM(f.lost) AS lost,
+           SUM(f.chats) AS chats, SUM(f.chats_replied) AS chats_replied, SUM(f.reply_seconds) AS reply_seconds,
+           SUM(f.orders) AS orders, SUM(f.revenue_cents) AS revenue_cents, SUM(f.buyers) AS buyers
+    FROM facts f
+    JOIN customers_customer c ON c.id = f.customer_id
+    LEFT JOIN owner_at_end oe ON oe.customer_id = f.customer_id
+    GROUP BY oe.staff_id, c.source_id
+),
+"""
+
+# The state at the end of D: friends and group members, per customer and per group.
+_HELD_CTES = "".join(
+    (
+        _FANS_CTES,
+        MEMBERS_CTES,
+        """,
+facts AS (
+    SELECT customer_id, 1 AS fans_total, 0 AS group_members, 0 AS active_customers, 0 AS speakers, 0 AS lost,
+           0 AS chats, 0 AS chats_replied, CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders,
+           0 AS revenue_cents, 0 AS buyers
+    FROM fans
+    UNION ALL
+    SELECT DISTINCT customer_id, 0, 1, 0, 0, 0, 0, 0, 0.0, 0, 0, 0 FROM members
+),""",
+        _OWNER_CUBE,
+        """group_facts AS (
+    SELECT group_id, COUNT(*) AS group_members, 0 AS speakers, 0 AS joins, 0 AS leaves
+    FROM members
+    GROUP BY group_id
+),
+""",
+    )
+)
+
+# The day's messages, deletions and orders, per customer; group speakers, joins and leaves per group.
+# `{reply_seconds}` is the vendor's expression for the seconds from `rp.in_at` to `rp.out_at`.
+_DAY_CTES = "".join(
+    (
+        """
+WITH
 -- The day's messages, read once: activity, replies and group speakers all come from this one set.
 day_msg AS (
     SELECT e.customer_id, e.group_id, e.direction, e.at, e.client_id
@@ -213,42 +259,19 @@ day_events AS (
     GROUP BY e.customer_id
 ),
 facts AS (
-    SELECT customer_id, 1 AS fans_total, 0 AS group_members, 0 AS active_customers, 0 AS speakers, 0 AS lost,
-           0 AS chats, 0 AS chats_replied, CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders,
-           0 AS revenue_cents, 0 AS buyers
-    FROM fans
-    UNION ALL
-    SELECT DISTINCT customer_id, 0, 1, 0, 0, 0, 0, 0, 0.0, 0, 0, 0 FROM members
-    UNION ALL
-    SELECT customer_id, 0, 0, active, speaker, 0, CASE WHEN first_in IS NULL THEN 0 ELSE 1 END, 0, 0.0, 0, 0, 0
+    SELECT customer_id, 0 AS fans_total, 0 AS group_members, active AS active_customers, speaker AS speakers,
+           0 AS lost, CASE WHEN first_in IS NULL THEN 0 ELSE 1 END AS chats, 0 AS chats_replied,
+           CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders, 0 AS revenue_cents, 0 AS buyers
     FROM msg_in
     UNION ALL
     SELECT rp.customer_id, 0, 0, 0, 0, 0, 0, 1, {reply_seconds}, 0, 0, 0 FROM reply rp
     UNION ALL
     SELECT customer_id, 0, 0, 0, 0, lost, 0, 0, 0.0, orders, revenue_cents, CASE WHEN orders > 0 THEN 1 ELSE 0 END
     FROM day_events
-),
-owner_at_end AS (
-    SELECT o.customer_id, o.staff_id
-    FROM customers_ownershipperiod o
-    WHERE o.started_at < %(end)s AND (o.ended_at IS NULL OR o.ended_at >= %(end)s)
-),
-cube AS (
-    SELECT oe.staff_id, c.source_id, SUM(f.fans_total) AS fans_total, SUM(f.group_members) AS group_members,
-           SUM(f.active_customers) AS active_customers, SUM(f.speakers) AS speakers, SUM(f.lost) AS lost,
-           SUM(f.chats) AS chats, SUM(f.chats_replied) AS chats_replied, SUM(f.reply_seconds) AS reply_seconds,
-           SUM(f.orders) AS orders, SUM(f.revenue_cents) AS revenue_cents, SUM(f.buyers) AS buyers
-    FROM facts f
-    JOIN customers_customer c ON c.id = f.customer_id
-    LEFT JOIN owner_at_end oe ON oe.customer_id = f.customer_id
-    GROUP BY oe.staff_id, c.source_id
-),
-group_facts AS (
-    SELECT group_id, COUNT(*) AS group_members, 0 AS speakers, 0 AS joins, 0 AS leaves
-    FROM members
-    GROUP BY group_id
-    UNION ALL
-    SELECT m.group_id, 0, COUNT(DISTINCT m.customer_id), 0, 0
+),""",
+        _OWNER_CUBE,
+        """group_facts AS (
+    SELECT m.group_id, 0 AS group_members, COUNT(DISTINCT m.customer_id) AS speakers, 0 AS joins, 0 AS leaves
     FROM day_msg m
     WHERE m.direction = 'in' AND m.group_id IS NOT NULL
     GROUP BY m.group_id
@@ -260,7 +283,9 @@ group_facts AS (
     WHERE e.type IN ('group_joined', 'group_left') AND e.at >= %(start)s AND e.at < %(end)s
     GROUP BY e.group_id
 ),
-"""
+""",
+    )
+)
 # Dimension `group`: members at the end of D, distinct customers speaking in the group on D, and the
 # day's joins and leaves; the columns a group row does not carry are 0 here and null in the row.
 _GROUP_BRANCH = """
@@ -269,10 +294,8 @@ SELECT 'group', g.code, 0, SUM(f.group_members), 0, SUM(f.speakers), 0, 0, 0, 0,
 FROM group_facts f JOIN campaigns_group g ON g.id = f.group_id
 GROUP BY g.code
 """
-_STATE_FACTS = "".join((_FANS_CTES, MEMBERS_CTES, _STATE_REST))
-STATE_SQL = (
-    _STATE_FACTS
-    + _KEYED_OWNED
+_STATE_SELECT = (
+    _KEYED_OWNED
     + _by_dimensions(
         "SUM(fans_total), SUM(group_members), SUM(active_customers), SUM(speakers), SUM(lost), SUM(chats),"
         " SUM(chats_replied), SUM(reply_seconds), SUM(orders), SUM(revenue_cents), SUM(buyers), 0, 0",
@@ -280,6 +303,10 @@ STATE_SQL = (
     )
     + _GROUP_BRANCH
 )
+# Two statements with the same columns (STATE_COLUMNS), each 0 in what the other computes: the
+# history-wide state and the day's activity are independent and can run side by side.
+HELD_SQL = _HELD_CTES + _STATE_SELECT
+DAY_SQL = _DAY_CTES + _STATE_SELECT
 
 REPLY_SECONDS = {
     "postgresql": "CAST(EXTRACT(EPOCH FROM (rp.out_at - rp.in_at)) AS DOUBLE PRECISION)",
