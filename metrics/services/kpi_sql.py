@@ -200,15 +200,26 @@ _HELD_CTES = "".join(
         MEMBERS_CTES,
         """,
 facts AS (
-    SELECT customer_id, 1 AS fans_total, 0 AS group_members, 0 AS active_customers, 0 AS speakers, 0 AS lost,
-           0 AS chats, 0 AS chats_replied, CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders,
-           0 AS revenue_cents, 0 AS buyers
-    FROM fans
+    SELECT customer_id, 1 AS fans_total, 0 AS group_members FROM fans
     UNION ALL
-    SELECT DISTINCT customer_id, 0, 1, 0, 0, 0, 0, 0, 0.0, 0, 0, 0 FROM members
-),""",
-        _OWNER_CUBE,
-        """group_facts AS (
+    SELECT DISTINCT customer_id, 0, 1 FROM members
+),
+owner_at_end AS (
+    SELECT o.customer_id, o.staff_id
+    FROM customers_ownershipperiod o
+    WHERE o.started_at < %(end)s AND (o.ended_at IS NULL OR o.ended_at >= %(end)s)
+),
+-- Only the two sums this statement computes: narrow rows through the joins and the grouping.
+cube AS (
+    SELECT oe.staff_id, c.source_id, SUM(f.fans_total) AS fans_total, SUM(f.group_members) AS group_members,
+           0 AS active_customers, 0 AS speakers, 0 AS lost, 0 AS chats, 0 AS chats_replied,
+           CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders, 0 AS revenue_cents, 0 AS buyers
+    FROM facts f
+    JOIN customers_customer c ON c.id = f.customer_id
+    LEFT JOIN owner_at_end oe ON oe.customer_id = f.customer_id
+    GROUP BY oe.staff_id, c.source_id
+),
+group_facts AS (
     SELECT group_id, COUNT(*) AS group_members, 0 AS speakers, 0 AS joins, 0 AS leaves
     FROM members
     GROUP BY group_id
