@@ -174,14 +174,18 @@ fans AS (
             ORDER BY x.client_id DESC LIMIT 1) = 'friend_added'))
 ),
 """
-# Counted under the customer's owner at the end of D, that staff's team and the customer's source.
-_OWNER_CUBE = """
+# Facts are counted under the customer's owner at the end of D, that staff's team and the customer's source.
+_OWNER_AT_END = """
 owner_at_end AS (
     SELECT o.customer_id, o.staff_id
     FROM customers_ownershipperiod o
     WHERE o.started_at < %(end)s AND (o.ended_at IS NULL OR o.ended_at >= %(end)s)
 ),
-cube AS (
+"""
+_OWNER_CUBE = "".join(
+    (
+        _OWNER_AT_END,
+        """cube AS (
     SELECT oe.staff_id, c.source_id, SUM(f.fans_total) AS fans_total, SUM(f.group_members) AS group_members,
            SUM(f.active_customers) AS active_customers, SUM(f.speakers) AS speakers, SUM(f.lost) AS lost,
            SUM(f.chats) AS chats, SUM(f.chats_replied) AS chats_replied, SUM(f.reply_seconds) AS reply_seconds,
@@ -191,7 +195,9 @@ cube AS (
     LEFT JOIN owner_at_end oe ON oe.customer_id = f.customer_id
     GROUP BY oe.staff_id, c.source_id
 ),
-"""
+""",
+    )
+)
 
 # The state at the end of D: friends and group members, per customer and per group.
 _HELD_CTES = "".join(
@@ -203,13 +209,9 @@ facts AS (
     SELECT customer_id, 1 AS fans_total, 0 AS group_members FROM fans
     UNION ALL
     SELECT DISTINCT customer_id, 0, 1 FROM members
-),
-owner_at_end AS (
-    SELECT o.customer_id, o.staff_id
-    FROM customers_ownershipperiod o
-    WHERE o.started_at < %(end)s AND (o.ended_at IS NULL OR o.ended_at >= %(end)s)
-),
--- Only the two sums this statement computes: narrow rows through the joins and the grouping.
+),""",
+        _OWNER_AT_END,
+        """-- Only the two sums this statement computes: narrow rows through the joins and the grouping.
 cube AS (
     SELECT oe.staff_id, c.source_id, SUM(f.fans_total) AS fans_total, SUM(f.group_members) AS group_members,
            0 AS active_customers, 0 AS speakers, 0 AS lost, 0 AS chats, 0 AS chats_replied,
