@@ -1,7 +1,8 @@
 """KPI and report APIs (SPEC §4, §5): thin views over `metrics.selectors` and the KPI tasks.
 
 Every answer is scoped with `kpi_keys_visible` and says which days it covers and when they were
-computed; cohort metrics of the last W-1 days are marked provisional.
+computed; cohort metrics of the last W-1 days are marked provisional: each daily row carries
+`provisional`, a summary row too when its range reaches such a day, and `coverage` lists the days.
 """
 
 import uuid
@@ -112,6 +113,9 @@ class KpiDailyApi(_KpiExportApi):
         rows = selectors.kpi_daily(
             dimension=params["dimension"], date_from=params["date_from"], date_to=params["date_to"], keys=keys
         )
+        provisional_since = selectors.kpi_provisional_since()
+        for row in rows:
+            row["provisional"] = row["date"] >= provisional_since
         return self.answer(request, params, rows)
 
 
@@ -128,6 +132,9 @@ class KpiSummaryApi(_KpiExportApi):
         rows = selectors.kpi_summary(
             dimension=params["dimension"], date_from=params["date_from"], date_to=params["date_to"], keys=keys
         )
+        provisional = params["date_to"] >= selectors.kpi_provisional_since()
+        for row in rows:
+            row["provisional"] = provisional
         return self.answer(request, params, rows)
 
 

@@ -49,6 +49,24 @@ def test_daily_json_is_paginated_and_says_what_it_covers(kpi_rows, manager, clie
 
 
 @pytest.mark.django_db
+def test_rows_of_the_last_w_minus_1_days_are_marked_provisional(manager, client_for):
+    # W = 7: the window of T-7 is T-7..T-1, over by today T; that of T-6 (T-6..T) is still open.
+    today = timezone.localdate()
+    closed, open_ = today - dt.timedelta(days=7), today - dt.timedelta(days=6)
+    for day in (closed, open_):
+        _kpi(day, "org", "", requests=2, requests_converted=1)
+    client = client_for(manager)
+    params = {"date_from": closed.isoformat(), "dimension": "org"}
+
+    daily = client.get(URL, {**params, "date_to": open_.isoformat()}).json()["results"]
+    assert [(r["date"], r["provisional"]) for r in daily] == [(closed.isoformat(), False), (open_.isoformat(), True)]
+    summary = client.get(SUMMARY, {**params, "date_to": closed.isoformat()}).json()["results"]
+    assert summary[0]["provisional"] is False
+    summary = client.get(SUMMARY, {**params, "date_to": open_.isoformat()}).json()["results"]
+    assert summary[0]["provisional"] is True
+
+
+@pytest.mark.django_db
 def test_summary_csv_and_xlsx(kpi_rows, manager, client_for):
     client = client_for(manager)
     response = client.get(SUMMARY, {**RANGE, "dimension": "org", "format": "csv"})
