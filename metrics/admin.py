@@ -23,7 +23,7 @@ class DailyKpiAdmin(admin.ModelAdmin):
     list_filter = ["dimension"]
     search_fields = ["key"]
     date_hierarchy = "date"
-    readonly_fields = ["date", "dimension", "key", *COUNT_METRICS, "revenue", *RATE_METRICS, "computed_at"]
+    readonly_fields = ["date", "dimension", "key", *COUNT_METRICS, *RATE_METRICS, "computed_at"]
     show_full_result_count = False
 
     def has_add_permission(self, request) -> bool:

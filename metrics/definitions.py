@@ -1,6 +1,6 @@
 """Which KPI metrics each dimension carries (SPEC §4); a metric it does not carry is null there."""
 
-from .models import Dimension
+from .models import COUNT_METRICS, RATE_METRICS, Dimension
 
 COHORT_METRICS = ("requests", "requests_converted", "new_fans", "new_fans_grouped", "fan_rate", "group_join_rate")
 STATE_METRICS = (
@@ -20,33 +20,7 @@ SALES_METRICS = ("orders", "revenue", "buyers")
 HEADCOUNT_METRICS = ("headcount", "revenue_per_head", "fans_per_head")
 GROUP_METRICS = ("group_members", "speakers", "speaking_rate", "joins", "leaves")
 
-ALL_METRICS = (
-    "requests",
-    "requests_converted",
-    "new_fans",
-    "new_fans_grouped",
-    "fans_total",
-    "group_members",
-    "active_customers",
-    "speakers",
-    "lost",
-    "chats",
-    "chats_replied",
-    "orders",
-    "revenue",
-    "buyers",
-    "headcount",
-    "joins",
-    "leaves",
-    "fan_rate",
-    "group_join_rate",
-    "activity_rate",
-    "speaking_rate",
-    "reply_rate",
-    "first_reply_minutes",
-    "revenue_per_head",
-    "fans_per_head",
-)
+ALL_METRICS = COUNT_METRICS + RATE_METRICS
 
 _PEOPLE = COHORT_METRICS + STATE_METRICS + SALES_METRICS + HEADCOUNT_METRICS
 DIMENSION_METRICS: dict[str, frozenset[str]] = {

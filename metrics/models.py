@@ -10,6 +10,7 @@ class Dimension(models.TextChoices):
     GROUP = "group", "社群 group"
 
 
+# The additive metrics (counts and revenue), then the rates derived from them, in column order.
 COUNT_METRICS = (
     "requests",
     "requests_converted",
@@ -23,6 +24,7 @@ COUNT_METRICS = (
     "chats",
     "chats_replied",
     "orders",
+    "revenue",
     "buyers",
     "headcount",
     "joins",

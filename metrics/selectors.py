@@ -13,7 +13,7 @@ from staff.models import Staff
 from staff.roles import role_for, staff_for
 
 from .definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
-from .models import DailyKpi, Dimension, KpiComputation
+from .models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
 from .report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
 
 __all__ = [
@@ -28,24 +28,8 @@ __all__ = [
 ]
 
 CENT = Decimal("0.01")
-SUMMED_METRICS = (
-    "requests",
-    "requests_converted",
-    "new_fans",
-    "new_fans_grouped",
-    "fans_total",
-    "group_members",
-    "active_customers",
-    "speakers",
-    "lost",
-    "chats",
-    "chats_replied",
-    "orders",
-    "revenue",
-    "buyers",
-    "joins",
-    "leaves",
-)
+# Summed over a range; headcount is a state taken at its last day.
+SUMMED_METRICS = tuple(m for m in COUNT_METRICS if m != "headcount")
 
 
 def _rows(*, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None):
