@@ -16,18 +16,14 @@ Django's test client) for three views (targets: ≤ 300 ms and ≤ 20 queries):
 
 import datetime as dt
 import io
-import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
+from benchdb import bench_database_url, django_setup
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "sitadmin_bench_dashboard"
 DAYS = 365
 STAFF = 100
@@ -43,16 +39,6 @@ COLUMNS = (
     " fan_rate, group_join_rate, activity_rate, speaking_rate, reply_rate, first_reply_minutes, revenue_per_head,"
     " fans_per_head, computed_at"
 )
-
-
-def _database_url(*, fresh: bool) -> str:
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sitadmin"))
-    if fresh:
-        admin_url = urlunsplit(base._replace(path="/postgres"))
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DB)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-    return urlunsplit(base._replace(path=f"/{BENCH_DB}"))
 
 
 def _people_row(rng: random.Random, day: str, dimension: str, key: str, scale: int, headcount) -> list:
@@ -135,13 +121,7 @@ def _load(cursor, *, last_day: dt.date, usernames: list[str], team_codes: list[s
 
 def main() -> None:
     reuse = "--reuse" in sys.argv
-    os.environ["DATABASE_URL"] = _database_url(fresh=not reuse)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(database_url=bench_database_url(BENCH_DB, fresh=not reuse))
     from django.core.management import call_command
     from django.db import connection
     from django.test import Client

@@ -8,27 +8,12 @@ half the customers new) and prints the seconds and the number of queries.
     .venv/bin/python bench/events.py
 """
 
-import os
-import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
-from psycopg import sql
+from benchdb import bench_database_url, django_setup
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "sitadmin_bench_events"
 BATCH = 10_000
-
-
-def _fresh_database() -> str:
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sitadmin"))
-    admin_url = urlunsplit(base._replace(path="/postgres"))
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DB)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-    return urlunsplit(base._replace(path=f"/{BENCH_DB}"))
 
 
 def _batch(size: int) -> list[dict]:
@@ -62,13 +47,7 @@ def _batch(size: int) -> list[dict]:
 
 
 def main() -> None:
-    os.environ["DATABASE_URL"] = _fresh_database()
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection

@@ -17,18 +17,14 @@ the measured day 2026-11-02. It then times:
 
 import datetime as dt
 import io
-import os
 import random
 import statistics
 import sys
 import time
-from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
+from benchdb import bench_database_url, django_setup
 from psycopg import sql
 
-ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "sitadmin_bench_kpis"
 DAY = dt.date(2026, 11, 2)
 HISTORY_DAYS = 60
@@ -41,16 +37,6 @@ GROUPS = 50
 SOURCES = ("tele", "shop", "ads", "intercept")
 SUMMARY_CALLS = 50
 RUNS = 3
-
-
-def _database_url(*, fresh: bool) -> str:
-    base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sitadmin"))
-    if fresh:
-        admin_url = urlunsplit(base._replace(path="/postgres"))
-        with psycopg.connect(admin_url, autocommit=True) as conn:
-            conn.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(BENCH_DB)))
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(BENCH_DB)))
-    return urlunsplit(base._replace(path=f"/{BENCH_DB}"))
 
 
 class _Events:
@@ -228,13 +214,7 @@ WHERE NOT EXISTS (
 
 def main() -> None:
     reuse = "--reuse" in sys.argv
-    os.environ["DATABASE_URL"] = _database_url(fresh=not reuse)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
-    os.environ["LOG_LEVEL"] = "WARNING"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_setup(database_url=bench_database_url(BENCH_DB, fresh=not reuse))
     from django.core.management import call_command
     from django.db import connection
     from rest_framework.test import APIClient
