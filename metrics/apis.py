@@ -211,37 +211,41 @@ def _range_answer(params: dict, results, *, from_kpi_table: bool) -> Response:
     return Response(answer)
 
 
-class ScriptReportApi(APIView):
+class _ReportApi(APIView):
+    """A report over `date_from`..`date_to`, for those who may read `dimension` as a whole."""
+
+    dimension: str
+    from_kpi_table = False
+    report = None  # the selector, called with date_from and date_to
+
+    @extend_schema(parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT)
+    def get(self, request):
+        params = _validated(DateRangeSerializer, request.query_params)
+        _visible_keys(request.user, self.dimension, None)
+        results = self.report(date_from=params["date_from"], date_to=params["date_to"])
+        return _range_answer(params, results, from_kpi_table=self.from_kpi_table)
+
+
+class ScriptReportApi(_ReportApi):
     """话术 A/B: per script fan rate, Wilson 95% interval, chi-square p-value against the others."""
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        params = _validated(DateRangeSerializer, request.query_params)
-        _visible_keys(request.user, Dimension.SCRIPT, None)
-        rows = selectors.script_report(date_from=params["date_from"], date_to=params["date_to"])
-        return _range_answer(params, rows, from_kpi_table=True)
+    dimension = Dimension.SCRIPT
+    from_kpi_table = True
+    report = staticmethod(selectors.script_report)
 
 
-class FunnelReportApi(APIView):
+class FunnelReportApi(_ReportApi):
     """Customers created in the range: how many reached each stage, by source, and the step rates."""
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        params = _validated(DateRangeSerializer, request.query_params)
-        _visible_keys(request.user, Dimension.SOURCE, None)
-        rows = selectors.funnel_report(date_from=params["date_from"], date_to=params["date_to"])
-        return _range_answer(params, rows, from_kpi_table=False)
+    dimension = Dimension.SOURCE
+    report = staticmethod(selectors.funnel_report)
 
 
-class GroupEffectReportApi(APIView):
+class GroupEffectReportApi(_ReportApi):
     """Buyers among group members against non-members over the range, with both conversion rates."""
 
-    @extend_schema(parameters=RANGE_PARAMETERS, responses=OpenApiTypes.OBJECT)
-    def get(self, request):
-        params = _validated(DateRangeSerializer, request.query_params)
-        _visible_keys(request.user, Dimension.ORG, None)
-        report = selectors.group_effect_report(date_from=params["date_from"], date_to=params["date_to"])
-        return _range_answer(params, report, from_kpi_table=False)
+    dimension = Dimension.ORG
+    report = staticmethod(selectors.group_effect_report)
 
 
 class RepurchaseReportApi(APIView):
