@@ -59,6 +59,21 @@ _UPDATE_CUSTOMERS = (
     " AND ((customers_customer.name = '' AND r.name <> '')"
     " OR (customers_customer.remark = '' AND r.remark <> ''))"
 )
+# A lead chunk on PostgreSQL (`ImportStaging.write_customers`): one statement inserts the new customers in phone
+# order and fills the empty name and remark of existing ones, so each phone is looked up once. The rows it
+# inserted are those with `xmax = 0` (an updated row carries the updating transaction's id).
+_UPSERT_CUSTOMERS = (
+    "WITH written AS ("
+    " INSERT INTO customers_customer AS c (phone, name, remark, source_id, stage, created_at, updated_at)"
+    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_chunk r WHERE r.first_of_phone"
+    " ORDER BY r.phone"
+    " ON CONFLICT (phone) DO UPDATE SET"
+    " name = CASE WHEN c.name = '' THEN excluded.name ELSE c.name END,"
+    " remark = CASE WHEN c.remark = '' THEN excluded.remark ELSE c.remark END,"
+    " updated_at = excluded.updated_at"
+    " WHERE (c.name = '' AND excluded.name <> '') OR (c.remark = '' AND excluded.remark <> '')"
+    " RETURNING c.id, c.phone, c.xmax = 0 AS created)"
+)
 _TEXT_COLUMNS = {"phone", "name", "remark", "order_no", "tag", "value", "reason"}
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
@@ -143,7 +158,7 @@ class ImportStaging:
     def write_customers(self, *, job: ImportJob, now: dt.datetime, want_ids: bool, tag_texts: Iterable[str]) -> None:
         """Write the customers and tag links of the chunk just staged (pipelined runs, inside their transaction).
 
-        Repeated phones never reach here, so the update touches only customers that existed before the run.
+        Repeated phones never reach here, so a phone already stored is a customer that existed before the run.
         """
         stamp = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
@@ -153,13 +168,19 @@ class ImportStaging:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ANALYZE import_chunk")
             cursor.execute("ANALYZE import_chunk_tag")
-            insert = _INSERT_CUSTOMERS.format(rows="import_chunk")
-            cursor.execute(_UPDATE_CUSTOMERS.format(rows="import_chunk"), [stamp])
             if want_ids:
                 # The allocation deals the new customers in phone order across all chunks.
-                insert = f"WITH new AS ({insert} RETURNING id, phone) INSERT INTO import_new_customer SELECT * FROM new"  # noqa: S608 (statement text only)
-            cursor.execute(insert, [job.source_id, stamp, stamp])
-            created = cursor.rowcount
+                cursor.execute(
+                    f"{_UPSERT_CUSTOMERS} INSERT INTO import_new_customer SELECT id, phone FROM written WHERE created",  # noqa: S608 (statement text only)
+                    [job.source_id, stamp, stamp],
+                )
+                created = cursor.rowcount
+            else:
+                cursor.execute(
+                    f"{_UPSERT_CUSTOMERS} SELECT COUNT(*) FROM written WHERE created",  # noqa: S608 (statement text only)
+                    [job.source_id, stamp, stamp],
+                )
+                created = cursor.fetchone()[0]
             self._merge_tags(cursor, tag_texts, tags="import_chunk_tag")
             # Back to Django's deferred foreign keys for whatever else the transaction holds.
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
