@@ -129,8 +129,11 @@ class ImportStaging:
             for table in _TABLES:
                 cursor.execute(f"DROP TABLE IF EXISTS {table}")
 
-    def write(self, table: str, frame: pd.DataFrame) -> None:
-        """Append a DataFrame holding the table's columns to a staging table."""
+    def write(self, table: str, frame: pd.DataFrame, *, csv_text: str | None = None) -> None:
+        """Append a DataFrame holding the table's columns to a staging table.
+
+        `csv_text`: the frame's `staged_csv`, when it was rendered ahead (PostgreSQL).
+        """
         if frame.empty:
             return
         if self.pipelined and table in _CHUNK_TABLES:
@@ -141,8 +144,8 @@ class ImportStaging:
         columns = _COLUMNS[table]
         with connection.cursor() as cursor:
             if self.postgres:
-                # CSV through COPY: pandas writes it in C; FORCE_NOT_NULL keeps empty text as "".
-                text = frame[list(columns)].to_csv(header=False, index=False)
+                # CSV through COPY: FORCE_NOT_NULL keeps empty text as "".
+                text = staged_csv(table, frame) if csv_text is None else csv_text
                 not_null = ", ".join(c for c in columns if c in _TEXT_COLUMNS)
                 with cursor.copy(
                     f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv, FORCE_NOT_NULL ({not_null}))"
@@ -303,6 +306,12 @@ class ImportStaging:
         )
         customer_ids = [row[0] for row in cursor.fetchall()]
         return len(customer_ids), sorted(set(customer_ids))
+
+
+def staged_csv(table: str, frame: pd.DataFrame) -> str:
+    """The CSV text that `ImportStaging.write` copies into PostgreSQL for a frame of `table`'s columns
+    (pandas renders it in C)."""
+    return frame[list(_COLUMNS[table])].to_csv(header=False, index=False)
 
 
 def _tags_for(texts: set[str]) -> dict[str, int]:

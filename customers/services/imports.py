@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
@@ -32,7 +33,7 @@ from customers.import_readers import ImportFileError, import_file_chunks, import
 from customers.models import ImportJob, LeadSource, OwnershipPeriod
 from customers.services.allocation import allocation_plan
 from customers.services.import_rows import CheckedChunk, rows_check
-from customers.services.import_staging import ImportStaging
+from customers.services.import_staging import ImportStaging, staged_csv
 from customers.services.ownership import customers_assign_owner_bulk
 from customers.services.stages import customer_stages_refresh
 from staff.models import Team
@@ -168,13 +169,14 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
     shown = 0
     with (
         _progress_writer(side_connection=staging.pipelined) as progress_update,
-        closing(_checked_chunks(info, chunk_rows=chunk_rows, order_phones=order_phones)) as chunks,
+        closing(
+            _checked_chunks(info, chunk_rows=chunk_rows, order_phones=order_phones, render=staging.postgres)
+        ) as chunks,
     ):
-        for rows, checked, share in chunks:
+        for rows, checked, share, texts in chunks:
             with transaction.atomic():
-                staging.write("import_row", checked.rows)
-                staging.write("import_row_tag", checked.tags)
-                staging.write("import_row_error", checked.errors)
+                for table, frame in _staged_frames(checked):
+                    staging.write(table, frame, csv_text=texts.get(table))
                 if staging.pipelined:
                     staging.write_customers(job=job, now=now, want_ids=allocate, tag_texts=checked.tags["tag"].unique())
             counts["total_rows"] += rows
@@ -190,13 +192,19 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
     return counts
 
 
-def _checked_chunks(
-    info, *, chunk_rows: int, order_phones: set[str] | None
-) -> Iterator[tuple[int, CheckedChunk, float]]:
-    """(rows read, checked chunk, share of the file read) per chunk, parsed in a thread of its own.
+def _staged_frames(checked: CheckedChunk) -> tuple[tuple[str, pd.DataFrame], ...]:
+    """(staging table, frame) of each part of a checked chunk."""
+    return (("import_row", checked.rows), ("import_row_tag", checked.tags), ("import_row_error", checked.errors))
 
-    Parsing and checking are Python work while staging is database work: the reader thread runs while
-    this one waits on the database. The queue holds two chunks at most, which bounds the memory.
+
+def _checked_chunks(
+    info, *, chunk_rows: int, order_phones: set[str] | None, render: bool
+) -> Iterator[tuple[int, CheckedChunk, float, dict[str, str]]]:
+    """(rows read, checked chunk, share of the file read, COPY texts) per chunk, made in a thread of its own.
+
+    Parsing, checking and rendering the `COPY` text (`render`: PostgreSQL) are Python work while
+    staging is database work: the reader thread runs while this one waits on the database. The queue
+    holds two chunks at most, which bounds the memory.
     """
     chunks: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
@@ -205,7 +213,10 @@ def _checked_chunks(
         first_row: dict[str, int] = {}
         try:
             for frame, share in import_file_chunks(info, chunk_rows=chunk_rows):
-                item = (len(frame), rows_check(frame, first_row=first_row, order_phones=order_phones), share)
+                checked = rows_check(frame, first_row=first_row, order_phones=order_phones)
+                parts = _staged_frames(checked) if render else ()
+                texts = {table: staged_csv(table, part) for table, part in parts if not part.empty}
+                item = (len(frame), checked, share, texts)
                 while not stop.is_set():
                     try:
                         chunks.put(item, timeout=0.5)
