@@ -2,6 +2,7 @@
 
 import csv
 import io
+import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -189,17 +190,39 @@ def test_interrupted_import_rerun_equals_clean_run(
     assert snapshot() == after_rerun
 
 
+@pytest.mark.timeout(60)
+def test_crash_on_first_chunk_after_the_whole_file_is_read(manager, tele, monkeypatch):
+    """The reader has queued every chunk and is handing over its end mark when the run fails: it still ends."""
+    data = lines("phone", *[f"1360000{i:04d}" for i in range(6)])
+    real_write = import_service.ImportStaging.write
+
+    def slow_failing_write(self, table, rows, **kwargs):
+        if table == "import_row":
+            # Time for the reader to fill the queue (2 chunks) and reach its end mark.
+            time.sleep(0.5)
+            raise ConnectionError("lost the database")
+        return real_write(self, table, rows, **kwargs)
+
+    monkeypatch.setattr(import_service.ImportStaging, "write", slow_failing_write)
+    job = ImportJob.objects.create(
+        file=SimpleUploadedFile("leads.csv", data), file_name="leads.csv", file_size=len(data), source=tele
+    )
+    failed = import_job_run(job_id=job.pk, chunk_rows=2)
+    assert failed.status == "failed"
+    assert Customer.objects.count() == 0
+
+
 def test_crash_while_reading_then_rerun(manager, tele, monkeypatch):
     data = lines("phone", *[f"1360000{i:04d}" for i in range(10)])
     calls = {"n": 0}
     real_write = import_service.ImportStaging.write
 
-    def flaky_write(self, table, rows):
+    def flaky_write(self, table, rows, **kwargs):
         if table == "import_row":
             calls["n"] += 1
             if calls["n"] == 2:
                 raise ConnectionError("lost the database mid-file")
-        return real_write(self, table, rows)
+        return real_write(self, table, rows, **kwargs)
 
     monkeypatch.setattr(import_service.ImportStaging, "write", flaky_write)
     source = tele

@@ -209,6 +209,16 @@ def _checked_chunks(
     chunks: queue.Queue = queue.Queue(maxsize=2)
     stop = threading.Event()
 
+    def hand_over(item) -> bool:
+        """Queue `item` unless the consumer has stopped (False): it may stop with the queue full."""
+        while not stop.is_set():
+            try:
+                chunks.put(item, timeout=0.5)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def read() -> None:
         first_row: dict[str, int] = {}
         try:
@@ -216,18 +226,11 @@ def _checked_chunks(
                 checked = rows_check(frame, first_row=first_row, order_phones=order_phones)
                 parts = _staged_frames(checked) if render else ()
                 texts = {table: staged_csv(table, part) for table, part in parts if not part.empty}
-                item = (len(frame), checked, share, texts)
-                while not stop.is_set():
-                    try:
-                        chunks.put(item, timeout=0.5)
-                        break
-                    except queue.Full:
-                        continue
-                if stop.is_set():
+                if not hand_over((len(frame), checked, share, texts)):
                     return
-            chunks.put(None)
+            hand_over(None)
         except BaseException as exc:  # handed to the consuming thread, which raises it
-            chunks.put(exc)
+            hand_over(exc)
 
     reader = threading.Thread(target=read, name="import-reader", daemon=True)
     reader.start()
