@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from customers.services.allocation import allocation_plan
+from customers.services.allocation import AllocationDealer, allocation_plan
 from staff.models import Staff
 
 from .factories import CustomerFactory, StaffFactory, TeamFactory
@@ -82,3 +82,16 @@ def test_none_and_exclusions(team, crew, django_assert_max_num_queries):
 def test_unknown_rule():
     with pytest.raises(ValueError, match="round_robin"):
         allocation_plan(customer_ids=[1], team=None, rule="random")
+
+
+@pytest.mark.parametrize("rule", ["round_robin", "weighted", "capacity"])
+def test_dealer_in_parts_deals_as_one_plan(team, crew, rule):
+    CustomerFactory.create_batch(2, owner=crew["ann"])
+    plan = allocation_plan(customer_ids=list(range(1, 14)), team=team, rule=rule)
+    dealer = AllocationDealer(team=team, rule=rule)
+    # 13 customers in parts of 1, 5 and 7, as an import deals chunk by chunk.
+    dealt = dealer.deal(1) + dealer.deal(5) + dealer.deal(7)
+    assert dealt == [plan.assignments.get(cid) for cid in range(1, 14)]
+    if rule == "capacity":
+        # Room: ann 3 - 2, bob 4, cat 5: 10 of 13; the last 3 are nobody's.
+        assert dealt[10:] == [None, None, None]

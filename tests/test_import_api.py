@@ -158,11 +158,12 @@ def test_interrupted_import_rerun_equals_clean_run(
         StaffFactory(user__username=name, team=team, role=Staff.Role.OPERATOR)
     data = lines("phone,name,tags", *[f"1370000{i:04d},客户{i},t{i % 3}" for i in range(7)], "13700000000,again,")
 
-    def crash(**kwargs):
+    def crash(self, **kwargs):
         raise RuntimeError("worker lost")
 
-    # Crash inside the merge, after the customers' INSERT: the transaction must leave nothing.
-    monkeypatch.setattr(import_service, "customers_assign_owner_bulk", crash)
+    # Crash at the merge, after the customers' INSERT (chunk by chunk on PostgreSQL, with their owners):
+    # the transaction must leave nothing.
+    monkeypatch.setattr(import_service.ImportStaging, "merge", crash)
     response = upload(client_for(manager), data, team="t1", allocation="round_robin")
     job = ImportJob.objects.get(pk=response.json()["id"])
     assert job.status == "failed"

@@ -230,3 +230,28 @@ def test_long_file_name_is_kept_for_display():
     name = "电销名单" * 30 + ".csv"
     job = run_import(b"phone\n13800000001\n", name=name)
     assert (job.status, job.created, job.file_name) == ("done", 1, name)
+
+
+@pytest.mark.parametrize("kind", [LeadSource.Kind.TELESALES, LeadSource.Kind.ORDERS])
+def test_new_customers_are_dealt_in_file_order(team, kind):
+    for name in ("ann", "bob"):
+        StaffFactory(user__username=name, team=team, role="operator")
+    CustomerFactory(phone="13800000005")
+    source = LeadSourceFactory(code="src", kind=kind)
+    rows = ["13800000009", "13800000001", "13800000005", "13800000007", "13800000003"]
+    lines = ["phone,order_no,amount,ordered_at"] + [f"{p},NO-{n},10,2026-11-20" for n, p in enumerate(rows)]
+    job = run_import(csv_bytes(lines), source=source, team=team, allocation="round_robin")
+    assert (job.status, job.created, job.updated, job.unassigned) == ("done", 4, 1, 0)
+    owners = dict(Customer.objects.filter(phone__in=rows).values_list("phone", "owner__user__username"))
+    # Rows 2, 3, 5, 6 are new, in turn ann, bob, ann, bob; row 4 (existing, no owner) keeps none.
+    assert owners == {
+        "13800000009": "ann",
+        "13800000001": "bob",
+        "13800000005": None,
+        "13800000007": "ann",
+        "13800000003": "bob",
+    }
+    periods = OwnershipPeriod.objects.filter(cause=OwnershipPeriod.Cause.IMPORT, ended_at__isnull=True)
+    assert sorted(periods.values_list("customer__phone", "staff__user__username")) == sorted(
+        (phone, owner) for phone, owner in owners.items() if owner
+    )

@@ -1,8 +1,8 @@
 """Who gets which new customer (SPEC §5 allocation), planned without writing anything.
 
 `allocation_plan` is pure and deterministic: the same customers, team state and rule give the same
-plan. Imports apply the plan through the ownership service; the hand-over of leaving staff reuses it
-with the leaver excluded.
+plan; `AllocationDealer` gives the same owners a chunk at a time. Imports deal their new customers
+in file order; the hand-over of leaving staff reuses the plan with the leaver excluded.
 
 Candidates are the team's active operators, ordered by username:
 - `round_robin` 轮流: in turn, so no operator gets more than one customer above another per plan;
@@ -14,7 +14,8 @@ Candidates are the team's active operators, ordered by username:
 """
 
 import heapq
-from collections.abc import Collection, Sequence
+import itertools
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -42,6 +43,42 @@ def allocation_candidates(*, team: Team, exclude_staff_ids: Collection[int] = ()
     )
 
 
+class AllocationDealer:
+    """Deals owners to new customers one after another; the state carries over from one `deal` to the next.
+
+    A large import deals chunk by chunk and ends with the owners one `allocation_plan` over all its
+    new customers would give. The team is read once, when the dealer is made.
+    """
+
+    def __init__(self, *, team: Team | None, rule: str, exclude_staff_ids: Collection[int] = ()):
+        if rule not in RULES:
+            raise ValueError(f"unknown allocation rule {rule!r}; expected one of {', '.join(RULES)}")
+        self._owners = self._owner_stream(team, rule, exclude_staff_ids)
+
+    def deal(self, count: int) -> list[int | None]:
+        """Staff ids of the next `count` customers; None for those nobody can take."""
+        return list(itertools.islice(self._owners, count))
+
+    @staticmethod
+    def _owner_stream(team: Team | None, rule: str, exclude_staff_ids: Collection[int]) -> Iterator[int | None]:
+        if rule == "none" or team is None:
+            return itertools.repeat(None)
+        operators = allocation_candidates(team=team, exclude_staff_ids=exclude_staff_ids)
+        if not operators:
+            return itertools.repeat(None)
+        if rule == "round_robin":
+            return itertools.cycle([op.pk for op in operators])
+        if rule == "weighted":
+            return _weighted([(op.pk, op.weight) for op in operators])
+        loads = dict(
+            Customer.objects.filter(owner_id__in=[op.pk for op in operators])
+            .values_list("owner_id")
+            .annotate(n=Count("id"))
+            .values_list("owner_id", "n")
+        )
+        return _capacity([(op.pk, loads.get(op.pk, 0), op.capacity) for op in operators])
+
+
 def allocation_plan(
     *,
     customer_ids: Sequence[int],
@@ -50,40 +87,23 @@ def allocation_plan(
     exclude_staff_ids: Collection[int] = (),
 ) -> AllocationPlan:
     """Plan owners for `customer_ids`, in the order given."""
-    if rule not in RULES:
-        raise ValueError(f"unknown allocation rule {rule!r}; expected one of {', '.join(RULES)}")
-    customer_ids = list(customer_ids)
-    if rule == "none" or team is None or not customer_ids:
-        return AllocationPlan(unassigned=customer_ids)
-    operators = allocation_candidates(team=team, exclude_staff_ids=exclude_staff_ids)
-    if not operators:
-        return AllocationPlan(unassigned=customer_ids)
-    if rule == "round_robin":
-        return _round_robin(customer_ids, [op.pk for op in operators])
-    if rule == "weighted":
-        return _weighted(customer_ids, [(op.pk, op.weight) for op in operators])
-    loads = dict(
-        Customer.objects.filter(owner_id__in=[op.pk for op in operators])
-        .values_list("owner_id")
-        .annotate(n=Count("id"))
-        .values_list("owner_id", "n")
-    )
-    return _capacity(customer_ids, [(op.pk, loads.get(op.pk, 0), op.capacity) for op in operators])
+    dealer = AllocationDealer(team=team, rule=rule, exclude_staff_ids=exclude_staff_ids)
+    plan = AllocationPlan()
+    for cid, sid in zip(customer_ids, dealer.deal(len(customer_ids)), strict=True):
+        if sid is None:
+            plan.unassigned.append(cid)
+        else:
+            plan.assignments[cid] = sid
+    return plan
 
 
-def _round_robin(customer_ids: list[int], staff_ids: list[int]) -> AllocationPlan:
-    n = len(staff_ids)
-    return AllocationPlan(assignments={cid: staff_ids[i % n] for i, cid in enumerate(customer_ids)})
-
-
-def _weighted(customer_ids: list[int], weights: list[tuple[int, Decimal]]) -> AllocationPlan:
+def _weighted(weights: list[tuple[int, Decimal]]) -> Iterator[int | None]:
     weights = [(sid, Decimal(w)) for sid, w in weights if w > 0]
     if not weights:
-        return AllocationPlan(unassigned=customer_ids)
+        yield from itertools.repeat(None)
     total = sum(w for _, w in weights)
     current = [Decimal(0)] * len(weights)
-    plan = AllocationPlan()
-    for cid in customer_ids:
+    while True:
         best = 0
         for i, (_, w) in enumerate(weights):
             current[i] += w
@@ -91,21 +111,16 @@ def _weighted(customer_ids: list[int], weights: list[tuple[int, Decimal]]) -> Al
             if current[i] > current[best]:
                 best = i
         current[best] -= total
-        plan.assignments[cid] = weights[best][0]
-    return plan
+        yield weights[best][0]
 
 
-def _capacity(customer_ids: list[int], operators: list[tuple[int, int, int]]) -> AllocationPlan:
+def _capacity(operators: list[tuple[int, int, int]]) -> Iterator[int | None]:
     # Heap of (load, position by username, staff id, capacity): least loaded first, ties by username.
     heap = [(load, pos, sid, cap) for pos, (sid, load, cap) in enumerate(operators) if load < cap]
     heapq.heapify(heap)
-    plan = AllocationPlan()
-    for index, cid in enumerate(customer_ids):
-        if not heap:
-            plan.unassigned.extend(customer_ids[index:])
-            break
+    while heap:
         load, pos, sid, cap = heapq.heappop(heap)
-        plan.assignments[cid] = sid
+        yield sid
         if load + 1 < cap:
             heapq.heappush(heap, (load + 1, pos, sid, cap))
-    return plan
+    yield from itertools.repeat(None)

@@ -15,7 +15,9 @@ import pandas as pd
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
-from customers.models import ImportJob, Tag
+from customers.models import ImportJob, OwnershipPeriod, Tag
+from customers.services.allocation import AllocationDealer
+from customers.services.ownership import customers_assign_owner_bulk
 
 _TABLES = {
     "import_row": "row_no integer, phone varchar(11), name varchar(100), remark varchar(255),"
@@ -23,7 +25,7 @@ _TABLES = {
     "import_row_tag": "row_no integer, phone varchar(11), tag varchar(64)",
     "import_row_error": "row_no integer, value varchar(255), reason varchar(255)",
     "import_tag_id": "tag varchar(64), tag_id bigint",
-    "import_new_customer": "id bigint, phone varchar(11)",
+    "import_chunk_owner": "row_no integer, staff_id bigint",
 }
 _CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_tag"}
 # A lead chunk on its way to customers_customer (see `ImportStaging.write_customers`).
@@ -34,7 +36,7 @@ _COLUMNS = {
     "import_row_tag": ("row_no", "phone", "tag"),
     "import_row_error": ("row_no", "value", "reason"),
     "import_tag_id": ("tag", "tag_id"),
-    "import_new_customer": ("id", "phone"),
+    "import_chunk_owner": ("row_no", "staff_id"),
 }
 _COLUMNS["import_chunk"] = _COLUMNS["import_row"]
 _COLUMNS["import_chunk_tag"] = _COLUMNS["import_row_tag"]
@@ -59,31 +61,52 @@ _UPDATE_CUSTOMERS = (
     " AND ((customers_customer.name = '' AND r.name <> '')"
     " OR (customers_customer.remark = '' AND r.remark <> ''))"
 )
-# A lead chunk on PostgreSQL (`ImportStaging.write_customers`): one statement inserts the new customers in phone
-# order and fills the empty name and remark of existing ones, so each phone is looked up once. The rows it
-# inserted are those with `xmax = 0` (an updated row carries the updating transaction's id).
-_UPSERT_CUSTOMERS = (
-    "WITH written AS ("
-    " INSERT INTO customers_customer AS c (phone, name, remark, source_id, stage, created_at, updated_at)"
-    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_chunk r WHERE r.first_of_phone"
-    " ORDER BY r.phone"
-    " ON CONFLICT (phone) DO UPDATE SET"
-    " name = CASE WHEN c.name = '' THEN excluded.name ELSE c.name END,"
-    " remark = CASE WHEN c.remark = '' THEN excluded.remark ELSE c.remark END,"
-    " updated_at = excluded.updated_at"
-    " WHERE (c.name = '' AND excluded.name <> '') OR (c.remark = '' AND excluded.remark <> '')"
-    " RETURNING c.id, c.phone, c.xmax = 0 AS created)"
-)
 _TEXT_COLUMNS = {"phone", "name", "remark", "order_no", "tag", "value", "reason"}
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
 ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to another customer"
 
 
+def _upsert_customers_sql(*, dealt: bool) -> str:
+    """Write the customers of a lead chunk on PostgreSQL (`ImportStaging.write_customers`); answers
+    (created, created without an owner).
+
+    One statement inserts the new customers in phone order and fills the empty name and remark of
+    existing ones, so each phone is looked up once; the rows it inserted are those with `xmax = 0` (an
+    updated row carries the updating transaction's id). `dealt`: the new customers get their owners
+    from `import_chunk_owner`, each with an ownership period opened in the same statement.
+    """
+    owner, join, periods = "NULL", "", ""
+    if dealt:
+        owner = "o.staff_id"
+        join = " LEFT JOIN import_chunk_owner o ON o.row_no = r.row_no"
+        periods = (
+            ", periods AS (INSERT INTO customers_ownershipperiod"
+            " (customer_id, staff_id, started_at, cause, changed_by_id)"
+            " SELECT id, owner_id, %(now)s, %(cause)s, %(changed_by)s FROM written"
+            " WHERE created AND owner_id IS NOT NULL)"
+        )
+    return (
+        "WITH written AS ("  # noqa: S608 (fixed statement text; the values are parameters)
+        " INSERT INTO customers_customer AS c"
+        " (phone, name, remark, source_id, owner_id, stage, created_at, updated_at)"
+        f" SELECT r.phone, r.name, r.remark, %(source)s, {owner}, 'lead', %(now)s, %(now)s FROM import_chunk r{join}"
+        " WHERE r.first_of_phone ORDER BY r.phone"
+        " ON CONFLICT (phone) DO UPDATE SET"
+        " name = CASE WHEN c.name = '' THEN excluded.name ELSE c.name END,"
+        " remark = CASE WHEN c.remark = '' THEN excluded.remark ELSE c.remark END,"
+        " updated_at = excluded.updated_at"
+        " WHERE (c.name = '' AND excluded.name <> '') OR (c.remark = '' AND excluded.remark <> '')"
+        " RETURNING c.id, c.owner_id, c.xmax = 0 AS created)"
+        f"{periods}"
+        " SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE created AND owner_id IS NULL) FROM written"
+    )
+
+
 @dataclass
 class MergeResult:
     created: int
-    created_ids: list[int]
+    unassigned: int  # new customers left without an owner (all of them without an allocation)
     valid_rows: int
     first_rows: int  # valid rows speaking for their customer; the others repeat a phone
     invalid_rows: int
@@ -98,13 +121,15 @@ class ImportStaging:
     or updated): every row of a lead file, the first row of each phone in an order file.
     """
 
-    def __init__(self, *, orders: bool):
+    def __init__(self, *, orders: bool, dealer: AllocationDealer | None = None):
         self.orders = orders
+        self.dealer = dealer  # deals the new customers' owners, in file order; None: no allocation
         self.postgres = connection.vendor == "postgresql"
         # Lead files on PostgreSQL write their customers chunk by chunk inside the run's one
         # transaction, so the database inserts while the next chunk is read (`write_customers`).
         self.pipelined = self.postgres and not orders
         self.created = 0
+        self.unassigned = 0
         self.chunked_rows = 0  # every one the first of its phone: repeats of a lead file are not staged
 
     def create(self) -> None:
@@ -158,8 +183,9 @@ class ImportStaging:
             for start in range(0, len(rows), _SQLITE_BATCH):
                 cursor.executemany(sql, rows[start : start + _SQLITE_BATCH])
 
-    def write_customers(self, *, job: ImportJob, now: dt.datetime, want_ids: bool, tag_texts: Iterable[str]) -> None:
-        """Write the customers and tag links of the chunk just staged (pipelined runs, inside their transaction).
+    def write_customers(self, *, job: ImportJob, now: dt.datetime, tag_texts: Iterable[str]) -> None:
+        """Write the customers, owners and tag links of the chunk just staged (pipelined runs, inside their
+        transaction).
 
         Repeated phones never reach here, so a phone already stored is a customer that existed before the run.
         """
@@ -171,45 +197,75 @@ class ImportStaging:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ANALYZE import_chunk")
             cursor.execute("ANALYZE import_chunk_tag")
-            if want_ids:
-                # The allocation deals the new customers in phone order across all chunks.
-                cursor.execute(
-                    f"{_UPSERT_CUSTOMERS} INSERT INTO import_new_customer SELECT id, phone FROM written WHERE created",  # noqa: S608 (statement text only)
-                    [job.source_id, stamp, stamp],
-                )
-                created = cursor.rowcount
-            else:
-                cursor.execute(
-                    f"{_UPSERT_CUSTOMERS} SELECT COUNT(*) FROM written WHERE created",  # noqa: S608 (statement text only)
-                    [job.source_id, stamp, stamp],
-                )
-                created = cursor.fetchone()[0]
+            if self.dealer:
+                self._deal_chunk(cursor)
+            cursor.execute(
+                _upsert_customers_sql(dealt=self.dealer is not None),
+                {
+                    "source": job.source_id,
+                    "now": stamp,
+                    "cause": OwnershipPeriod.Cause.IMPORT,
+                    "changed_by": job.created_by_id,
+                },
+            )
+            created, unassigned = cursor.fetchone()
             self._merge_tags(cursor, tag_texts, tags="import_chunk_tag")
             # Back to Django's deferred foreign keys for whatever else the transaction holds.
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute("TRUNCATE import_chunk, import_chunk_tag")
+            cursor.execute("TRUNCATE import_chunk, import_chunk_tag, import_chunk_owner")
         self.created += created
+        self.unassigned += unassigned
 
-    @staticmethod
-    def _write_customers(cursor, *, rows: str, job: ImportJob, stamp, want_ids: bool) -> tuple[list[int], int]:
-        """(new ids ascending if `want_ids`, number created) of the customers of staging table `rows`."""
-        cursor.execute(_UPDATE_CUSTOMERS.format(rows=rows), [stamp])
-        insert = _INSERT_CUSTOMERS.format(rows=rows)
-        # Only an allocation needs the new ids.
-        cursor.execute(f"{insert} RETURNING id" if want_ids else insert, [job.source_id, stamp, stamp])
-        if want_ids:
-            # sqlite3 counts RETURNING rows only once they are fetched.
-            ids = sorted(row[0] for row in cursor.fetchall())
-            return ids, len(ids)
-        return [], cursor.rowcount
+    def _deal_chunk(self, cursor) -> None:
+        """Deal owners to the chunk's new phones, in file order, into `import_chunk_owner`.
 
-    def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime, want_ids: bool) -> MergeResult:
-        """Write customers, tags, orders and the row report of `job`; call inside a transaction.
-
-        A pipelined run has written its customers and tags already (`write_customers`).
-        `want_ids`: return the new customers' ids (ascending) for an allocation.
+        Should another writer store one of those phones before the chunk is written, that customer is
+        updated instead and the owner dealt to it goes unused.
         """
+        cursor.execute(
+            "SELECT r.row_no FROM import_chunk r WHERE r.first_of_phone"
+            " AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone) ORDER BY r.row_no"
+        )
+        rows = [row for (row,) in cursor.fetchall()]
+        owners = self.dealer.deal(len(rows))
+        with cursor.copy("COPY import_chunk_owner (row_no, staff_id) FROM STDIN") as copy:
+            for row, staff_id in zip(rows, owners, strict=True):
+                if staff_id is not None:
+                    copy.write_row((row, staff_id))
+        cursor.execute("ANALYZE import_chunk_owner")
+
+    def _write_customers(self, cursor, *, job: ImportJob, now: dt.datetime) -> tuple[int, int]:
+        """(created, unassigned) of the customers staged in `import_row` (runs merged after reading)."""
         stamp = connection.ops.adapt_datetimefield_value(now)
+        cursor.execute(_UPDATE_CUSTOMERS.format(rows="import_row"), [stamp])
+        insert = _INSERT_CUSTOMERS.format(rows="import_row")
+        if not self.dealer:
+            cursor.execute(insert, [job.source_id, stamp, stamp])
+            return cursor.rowcount, cursor.rowcount
+        cursor.execute(f"{insert} RETURNING id", [job.source_id, stamp, stamp])
+        # sqlite3 counts RETURNING rows only once they are fetched.
+        created = {row[0] for row in cursor.fetchall()}
+        # Dealt in file order, as a pipelined run deals them chunk by chunk.
+        cursor.execute(
+            "SELECT c.id FROM import_row r JOIN customers_customer c ON c.phone = r.phone"
+            " WHERE r.first_of_phone ORDER BY r.row_no"
+        )
+        new_ids = [cid for (cid,) in cursor.fetchall() if cid in created]
+        assignments = {
+            cid: staff_id
+            for cid, staff_id in zip(new_ids, self.dealer.deal(len(new_ids)), strict=True)
+            if staff_id is not None
+        }
+        customers_assign_owner_bulk(
+            assignments=assignments, at=now, cause=OwnershipPeriod.Cause.IMPORT, changed_by=job.created_by
+        )
+        return len(created), len(created) - len(assignments)
+
+    def merge(self, *, job: ImportJob, tag_texts: Iterable[str], now: dt.datetime) -> MergeResult:
+        """Write customers, owners, tags, orders and the row report of `job`; call inside a transaction.
+
+        A pipelined run has written its customers, owners and tags already (`write_customers`).
+        """
         with connection.cursor() as cursor:
             if self.postgres:
                 # Room for the hash joins and the sort of a million staged rows in memory.
@@ -220,12 +276,7 @@ class ImportStaging:
             if self.pipelined:
                 valid = firsts = self.chunked_rows
                 invalid = 0
-                created = self.created
-                created_ids = []
-                if want_ids:
-                    # Dealt in phone order, as when the customers are inserted at once.
-                    cursor.execute("SELECT id FROM import_new_customer ORDER BY phone")
-                    created_ids = [row[0] for row in cursor.fetchall()]
+                created, unassigned = self.created, self.unassigned
             else:
                 if self.postgres:
                     cursor.execute("ANALYZE import_row")
@@ -234,9 +285,7 @@ class ImportStaging:
                     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN first_of_phone THEN 1 ELSE 0 END), 0) FROM import_row"
                 )
                 valid, firsts = cursor.fetchone()
-                created_ids, created = self._write_customers(
-                    cursor, rows="import_row", job=job, stamp=stamp, want_ids=want_ids
-                )
+                created, unassigned = self._write_customers(cursor, job=job, now=now)
                 self._merge_tags(cursor, tag_texts, tags="import_row_tag")
             orders_created, ordered_ids = self._merge_orders(cursor, job) if self.orders else (0, [])
             cursor.execute("DELETE FROM customers_importrowerror WHERE job_id = %s", [job.pk])
@@ -247,7 +296,7 @@ class ImportStaging:
             )
         return MergeResult(
             created=created,
-            created_ids=created_ids,
+            unassigned=unassigned,
             valid_rows=valid,
             first_rows=firsts,
             invalid_rows=invalid,

@@ -30,11 +30,10 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from customers.import_readers import ImportFileError, import_file_chunks, import_file_inspect
-from customers.models import ImportJob, LeadSource, OwnershipPeriod
-from customers.services.allocation import allocation_plan
+from customers.models import ImportJob, LeadSource
+from customers.services.allocation import AllocationDealer
 from customers.services.import_rows import CheckedChunk, rows_check
 from customers.services.import_staging import ImportStaging, staged_csv
-from customers.services.ownership import customers_assign_owner_bulk
 from customers.services.stages import customer_stages_refresh
 from staff.models import Team
 
@@ -129,7 +128,11 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     started = _job_update(job_id, status=ImportJob.Status.RUNNING, progress=0, error="", started_at=timezone.now())
     if not started:
         return job
-    staging = ImportStaging(orders=job.source.kind == LeadSource.Kind.ORDERS)
+    allocate = job.allocation != ImportJob.Allocation.NONE and job.team_id is not None
+    staging = ImportStaging(
+        orders=job.source.kind == LeadSource.Kind.ORDERS,
+        dealer=AllocationDealer(team=job.team, rule=job.allocation) if allocate else None,
+    )
     try:
         staging.create()
         if staging.pipelined:
@@ -164,7 +167,6 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
     )
     counts = {"total_rows": 0, "duplicates": 0, "invalid": 0, "tags": set()}
     order_phones: set[str] | None = set() if staging.orders else None
-    allocate = job.allocation != ImportJob.Allocation.NONE and job.team_id is not None
     now = timezone.now()
     shown = 0
     with (
@@ -178,7 +180,7 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
                 for table, frame in _staged_frames(checked):
                     staging.write(table, frame, csv_text=texts.get(table))
                 if staging.pipelined:
-                    staging.write_customers(job=job, now=now, want_ids=allocate, tag_texts=checked.tags["tag"].unique())
+                    staging.write_customers(job=job, now=now, tag_texts=checked.tags["tag"].unique())
             counts["total_rows"] += rows
             counts["duplicates"] += checked.duplicates
             counts["invalid"] += checked.invalid
@@ -286,15 +288,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
         locked = ImportJob.objects.select_for_update().get(pk=job.pk)
         if locked.status == ImportJob.Status.DONE:
             return
-        allocate = job.allocation != ImportJob.Allocation.NONE and job.team_id is not None
-        result = staging.merge(job=job, tag_texts=counts["tags"], now=now, want_ids=allocate)
-        plan = allocation_plan(customer_ids=result.created_ids, team=job.team, rule=job.allocation)
-        customers_assign_owner_bulk(
-            assignments=plan.assignments,
-            at=now,
-            cause=OwnershipPeriod.Cause.IMPORT,
-            changed_by=job.created_by,
-        )
+        result = staging.merge(job=job, tag_texts=counts["tags"], now=now)
         ordered = result.ordered_customer_ids
         for start in range(0, len(ordered), STAGE_REFRESH_BATCH):
             customer_stages_refresh(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], cause="import")
@@ -308,7 +302,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
             updated=result.first_rows - created,
             duplicates=counts["duplicates"] + result.valid_rows - result.first_rows,
             invalid=counts["invalid"] + result.invalid_rows,
-            unassigned=len(plan.unassigned) if allocate else created,
+            unassigned=result.unassigned,
             orders_created=result.orders_created,
             finished_at=timezone.now(),
         )
