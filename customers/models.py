@@ -126,12 +126,14 @@ class OwnershipPeriod(models.Model):
         EVENT = "event", "首次加粉 first friend_added"
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_periods")
-    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="ownership_periods")
+    # No index of its own: the (staff, started_at) index below leads with it.
+    staff = models.ForeignKey("staff.Staff", on_delete=models.PROTECT, related_name="ownership_periods", db_index=False)
     started_at = models.DateTimeField()
     ended_at = models.DateTimeField(null=True, blank=True)
     cause = models.CharField(max_length=16, choices=Cause.choices)
+    # Read only when a user is deleted: not worth an index entry on every change of owner.
     changed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False
     )
 
     class Meta:
