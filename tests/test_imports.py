@@ -10,6 +10,7 @@ from openpyxl import Workbook
 
 from customers.import_readers import ImportFileError
 from customers.models import Customer, ImportJob, LeadSource, Order, OwnershipPeriod, Stage, Tag
+from customers.services.allocation import AllocationDealer
 from customers.services.imports import import_job_create
 
 from .factories import CustomerFactory, LeadSourceFactory, StaffFactory, TagFactory
@@ -255,3 +256,17 @@ def test_new_customers_are_dealt_in_file_order(team, kind):
     assert sorted(periods.values_list("customer__phone", "staff__user__username")) == sorted(
         (phone, owner) for phone, owner in owners.items() if owner
     )
+
+
+def test_failure_while_dealing_owners_fails_the_job_and_writes_nothing(team, monkeypatch):
+    StaffFactory(user__username="ann", team=team, role="operator")
+
+    def lost(*args):
+        raise ConnectionError("database gone while reading the team")
+
+    monkeypatch.setattr(AllocationDealer, "_owner_stream", staticmethod(lost))
+    job = run_import(csv_bytes(["phone", "13800000001", "13800000002"]), team=team, allocation="capacity")
+    assert job.status == "failed"
+    assert "ConnectionError" in job.error
+    assert Customer.objects.count() == 0
+    assert OwnershipPeriod.objects.count() == 0

@@ -47,16 +47,20 @@ class AllocationDealer:
     """Deals owners to new customers one after another; the state carries over from one `deal` to the next.
 
     A large import deals chunk by chunk and ends with the owners one `allocation_plan` over all its
-    new customers would give. The team is read once, when the dealer is made.
+    new customers would give. The team (operators, and their loads for `capacity`) is read once, at
+    the first `deal`.
     """
 
     def __init__(self, *, team: Team | None, rule: str, exclude_staff_ids: Collection[int] = ()):
         if rule not in RULES:
             raise ValueError(f"unknown allocation rule {rule!r}; expected one of {', '.join(RULES)}")
-        self._owners = self._owner_stream(team, rule, exclude_staff_ids)
+        self._team, self._rule, self._exclude_staff_ids = team, rule, exclude_staff_ids
+        self._owners: Iterator[int | None] | None = None
 
     def deal(self, count: int) -> list[int | None]:
         """Staff ids of the next `count` customers; None for those nobody can take."""
+        if self._owners is None:
+            self._owners = self._owner_stream(self._team, self._rule, self._exclude_staff_ids)
         return list(itertools.islice(self._owners, count))
 
     @staticmethod
