@@ -1,6 +1,6 @@
 """A lead file read in many chunks ends exactly as when read in one.
 
-On PostgreSQL lead files are written chunk by chunk inside the run's one transaction (customers,
+On PostgreSQL lead files are written chunk by chunk inside the run's one transaction (customers, owners,
 tag links, foreign-key checks), while a reader thread parses the next chunk.
 """
 
