@@ -4,14 +4,15 @@ import re
 from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[\s\-]+")
-_MOBILE = re.compile(r"1[3-9]\d{9}")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
 _COUNTRY_PREFIXES = ("+86", "0086", "86")
 
 
 def phone_normalize(raw) -> str | None:
     """The 11-digit mainland mobile number in `raw`, or None when it is not one.
 
-    Spaces and dashes are stripped, then one country prefix (`+86`, `0086`, `86`).
+    Spaces and dashes are stripped, then one country prefix (`+86`, `0086`, `86`). ASCII digits only: a
+    full-width or other script's digit would make a second customer for the same number.
     """
     if raw is None:
         return None
@@ -25,7 +26,7 @@ def phone_normalize(raw) -> str | None:
 
 # `phone_normalize` as one regular expression: an optional country prefix, then the mobile number.
 # Same rules (tests/test_import_phones.py checks both agree), about four times faster per value.
-_PREFIXED_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9]\d{9})")
+_PREFIXED_MOBILE = re.compile(r"(?:\+86|0086|86)?(1[3-9][0-9]{9})")
 
 
 def phones_normalize(values: Iterable[str]) -> list[str | None]:

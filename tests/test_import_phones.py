@@ -27,6 +27,9 @@ TABLE = [
     ("0013800138000", None),
     ("13800138000x", None),
     ("１３８００１３８０００", None),
+    # Digits of other scripts after an ASCII "13": the same number must not become a second customer.
+    ("138００１３８０００", None),
+    ("13٨00138000", None),
     ("", None),
     ("   ", None),
 ]
@@ -51,6 +54,7 @@ def test_column_wise_agrees_with_single_value():
         ("+86 138001380001", "号码位数不对 wrong number of digits"),
         ("23800138000", "不是大陆手机号 not a mainland mobile number"),
         ("+1 415 555 0100", "不是大陆手机号 not a mainland mobile number"),
+        ("138００１３８０", "不是大陆手机号 not a mainland mobile number"),
     ],
 )
 def test_reasons(raw, reason):

@@ -26,7 +26,7 @@ DUPLICATE_ORDER_NO = "订单号重复 duplicate order_no, first on row "
 MAX_AMOUNT = Decimal("9999999999.99")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 _SEPARATORS = re.compile(r"[\s\-]+")
-_PREFIX = re.compile(r"^(\+86|0086|86(?=\d{10}))")
+_PREFIX = re.compile(r"^(\+86|0086|86(?=[0-9]{10}))")
 _CURRENCY = re.compile(r"[¥￥,\s]")
 
 
@@ -38,7 +38,7 @@ def phone_problem(raw: str) -> str:
     if text.startswith("+") and not text.startswith("+86"):
         return NOT_MAINLAND
     text = _PREFIX.sub("", text)
-    if text.isdigit() and len(text) != 11:
+    if text.isascii() and text.isdigit() and len(text) != 11:
         return WRONG_DIGITS
     return NOT_MAINLAND
 
