@@ -5,20 +5,16 @@ from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializ
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import JSONParser
-from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.models import EventType
 from customers.services.events import events_ingest
-from staff.roles import is_manager
+from staff import permissions
 
 
-class IsManager(BasePermission):
+class IsManager(permissions.IsManager):
     message = "Only managers may post events."
-
-    def has_permission(self, request, view) -> bool:
-        return is_manager(request.user)
 
 
 class EventItemSchema(serializers.Serializer):

@@ -14,14 +14,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.permissions import BasePermission
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sitadmin.celery import app as celery_app
 from sitadmin.pagination import PageSizePagination
-from staff.roles import is_manager
+from staff import permissions
 
 from . import selectors
 from .definitions import ALL_METRICS
@@ -44,11 +43,8 @@ KPI_PARAMETERS = [
 ]
 
 
-class IsManager(BasePermission):
+class IsManager(permissions.IsManager):
     message = "Only managers may recompute KPIs."
-
-    def has_permission(self, request, view) -> bool:
-        return is_manager(request.user)
 
 
 def _validated(serializer_class, data) -> dict:

@@ -25,3 +25,12 @@ class IsManagerOrReadOnly(IsStaffMember):
             return True
         self.message = "只有运营负责人可以修改 only managers may change this."
         return False
+
+
+class IsManager(BasePermission):
+    """Managers (and superusers) only; a view says what it refuses with a subclass setting `message`."""
+
+    message = "只有运营负责人可以这样做 only managers may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return is_manager(request.user)
