@@ -12,7 +12,7 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from customers.phones import phones_normalize
+from customers.phones import SEPARATORS, phones_normalize
 
 MISSING_PHONE = "缺少手机号 missing phone"
 WRONG_DIGITS = "号码位数不对 wrong number of digits"
@@ -25,14 +25,13 @@ DUPLICATE_ROW = "文件内重复 duplicate of row "
 DUPLICATE_ORDER_NO = "订单号重复 duplicate order_no, first on row "
 MAX_AMOUNT = Decimal("9999999999.99")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
-_SEPARATORS = re.compile(r"[\s\-]+")
 _PREFIX = re.compile(r"^(\+86|0086|86(?=[0-9]{10}))")
 _CURRENCY = re.compile(r"[¥￥,\s]")
 
 
 def phone_problem(raw: str) -> str:
     """Why `raw` is not a mainland mobile number (called only for rows `phone_normalize` refused)."""
-    text = _SEPARATORS.sub("", raw or "")
+    text = SEPARATORS.sub("", raw or "")
     if not text:
         return MISSING_PHONE
     if text.startswith("+") and not text.startswith("+86"):
