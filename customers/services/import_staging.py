@@ -43,7 +43,7 @@ _COLUMNS["import_chunk_tag"] = _COLUMNS["import_row_tag"]
 logger = logging.getLogger(__name__)
 _INSERT_CUSTOMERS = (
     "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
-    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM {rows} r"
+    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
     " WHERE r.first_of_phone AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone)"
     # Phone order keeps the inserts into the phone indexes sequential (a million random inserts into a
     # B-tree larger than the buffer cache is the slowest part of a big import otherwise).
@@ -56,7 +56,7 @@ _UPDATE_CUSTOMERS = (
     " remark = CASE WHEN customers_customer.remark = '' THEN r.remark"
     " ELSE customers_customer.remark END,"
     " updated_at = %s"
-    " FROM {rows} r WHERE r.phone = customers_customer.phone"
+    " FROM import_row r WHERE r.phone = customers_customer.phone"
     " AND r.first_of_phone"
     " AND ((customers_customer.name = '' AND r.name <> '')"
     " OR (customers_customer.remark = '' AND r.remark <> ''))"
@@ -237,8 +237,8 @@ class ImportStaging:
     def _write_customers(self, cursor, *, job: ImportJob, now: dt.datetime) -> tuple[int, int]:
         """(created, unassigned) of the customers staged in `import_row` (runs merged after reading)."""
         stamp = connection.ops.adapt_datetimefield_value(now)
-        cursor.execute(_UPDATE_CUSTOMERS.format(rows="import_row"), [stamp])
-        insert = _INSERT_CUSTOMERS.format(rows="import_row")
+        cursor.execute(_UPDATE_CUSTOMERS, [stamp])
+        insert = _INSERT_CUSTOMERS
         if not self.dealer:
             cursor.execute(insert, [job.source_id, stamp, stamp])
             return cursor.rowcount, cursor.rowcount
