@@ -1,14 +1,15 @@
 """Changing customers' owners, keeping every change as an ownership period (SPEC §2).
 
-Every path that sets an owner (import allocation, a change by hand, hand-over, the first
-friend_added event) goes through `customers_assign_owner`, so the owner on any past day can be told.
+Every path that sets an owner (a change by hand, hand-over, the first friend_added event, import
+allocation) goes through `customers_assign_owner` or `customers_assign_owner_bulk`, so the owner on any
+past day can be told; a lead file on PostgreSQL opens its new customers' periods in the statement that
+inserts them (`customers.services.import_staging`).
 """
 
 import datetime as dt
 from collections.abc import Mapping
 
 from django.db import connection, transaction
-from django.db.models import Q
 
 from customers.models import Customer, OwnershipPeriod
 
@@ -48,11 +49,6 @@ def customers_assign_owner(
     for sid, cids in by_owner.items():
         Customer.objects.filter(pk__in=cids).update(owner_id=sid)
     return len(changed)
-
-
-def owner_periods_open_at(*, at: dt.datetime):
-    """Ownership periods in force at `at` (started on or before, not yet ended)."""
-    return OwnershipPeriod.objects.filter(Q(ended_at__isnull=True) | Q(ended_at__gt=at), started_at__lte=at)
 
 
 @transaction.atomic
