@@ -18,7 +18,7 @@ from .models import RevenueTier, ReviewCycle, Staff
 
 
 def cycle_leaderboard(*, cycle: ReviewCycle, visible_usernames: set[str] | None = None) -> dict:
-    """The ranking of everyone with revenue in the cycle; rows limited to `visible_usernames` if given."""
+    """The ranking of everyone with revenue in the cycle; rows and first place limited to `visible_usernames`."""
     summaries = kpi_summary(dimension="staff", date_from=cycle.starts_on, date_to=cycle.ends_on)
     revenue = {row["key"]: Decimal(row["revenue"] or 0) for row in summaries if (row["revenue"] or 0) > 0}
     staff = {
@@ -50,6 +50,8 @@ def cycle_leaderboard(*, cycle: ReviewCycle, visible_usernames: set[str] | None 
                 "first_place": awarded and rank == 1,
             }
         )
+    # Names come only from the rows the caller may see: a lead is not told who is first in another team.
+    visible = [r for r in rows if visible_usernames is None or r["staff"] in visible_usernames]
     return {
         "cycle": cycle.code,
         "date_from": cycle.starts_on,
@@ -57,9 +59,9 @@ def cycle_leaderboard(*, cycle: ReviewCycle, visible_usernames: set[str] | None 
         "baseline": baseline,
         "tiers": [{"name": t.name, "min_revenue": t.min_revenue, "reward": t.reward} for t in tiers],
         "first_place_awarded": awarded,
-        "first_place": [r["staff"] for r in rows if r["first_place"]],
+        "first_place": [r["staff"] for r in visible if r["first_place"]],
         "gap_first_second": ordered[0][1] - ordered[1][1] if len(ordered) > 1 else None,
-        "rows": [r for r in rows if visible_usernames is None or r["staff"] in visible_usernames],
+        "rows": visible,
     }
 
 

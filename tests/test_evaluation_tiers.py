@@ -74,6 +74,19 @@ def test_team_lead_sees_their_team_rows_of_the_full_ranking(client_for, team_lea
     assert [(r["rank"], r["staff"]) for r in body["rows"]] == [(1, "op2"), (3, "op3"), (4, "op1")]
 
 
+def test_team_lead_is_not_told_another_teams_first_place(client_for, team_lead, cycle):
+    _revenue(D1, "far", "6000")  # far (team t2): 9000 + 6000 = 15000, ahead of op2's 12000
+    body = client_for(team_lead).get("/api/v1/review-cycles/nov/leaderboard/").json()
+    assert body["first_place_awarded"] is True
+    assert body["first_place"] == []
+    assert "far" not in str(body)
+    assert [(r["rank"], r["staff"], r["first_place"]) for r in body["rows"]] == [
+        (2, "op2", False),
+        (3, "op3", False),
+        (4, "op1", False),
+    ]
+
+
 def _evaluate(client, username, score):
     scores = dict.fromkeys(["user_ops", "learning", "execution", "analysis", "product_selection"], score)
     response = client.post("/api/v1/evaluations/", {"staff": username, "cycle": "nov", "scores": scores}, format="json")
