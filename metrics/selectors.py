@@ -6,7 +6,7 @@ from collections.abc import Collection
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import F, Max, Min, Sum
+from django.db.models import F, Sum
 from django.utils import timezone
 
 from staff.models import Staff
@@ -15,6 +15,7 @@ from staff.roles import role_for, staff_for
 from .definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
 from .models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
 from .report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
+from .services.kpi_engine import day_bounds, kpi_days
 
 __all__ = [
     "funnel_report",
@@ -123,30 +124,23 @@ def kpi_coverage(*, date_from: dt.date, date_to: dt.date) -> dict:
         .values_list("date", "computed_at")
     )
     computed_at = dict(computations)
-    bounds = KpiComputation.objects.filter(date__gte=date_from, date__lte=date_to).aggregate(
-        first=Min("computed_at"), last=Max("computed_at")
-    )
-    window = dt.timedelta(days=settings.KPI_COHORT_DAYS)
     since = kpi_provisional_since()
-    tz = timezone.get_current_timezone()
     provisional, missing = [], []
-    day = date_from
-    while day <= date_to:
+    for day in kpi_days(date_from, date_to):
         at = computed_at.get(day)
         if at is None:
             missing.append(day)
-        window_closes = dt.datetime.combine(day + window, dt.time.min, tzinfo=tz)
+        _, window_closes = day_bounds(day, days=settings.KPI_COHORT_DAYS)
         if day >= since or at is None or at < window_closes:
             provisional.append(day)
-        day += dt.timedelta(days=1)
     return {
         "date_from": date_from,
         "date_to": date_to,
         "computed_days": [d for d, _ in computations],
         "missing_days": missing,
         "provisional_days": provisional,
-        "computed_at_min": bounds["first"],
-        "computed_at_max": bounds["last"],
+        "computed_at_min": min(computed_at.values(), default=None),
+        "computed_at_max": max(computed_at.values(), default=None),
     }
 
 
