@@ -59,13 +59,13 @@ class OwnershipPeriodInline(admin.TabularInline):
 
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
-    # Owners change only through the ownership service, so history is kept: read-only here.
+    # Owners and stages change only through their services, which record each change (SPEC §2).
     list_display = ["id", "name", "masked_phone", "external_id", "source", "owner", "stage", "created_at"]
     list_filter = ["stage", "source", "owner__team"]
     list_select_related = ["source", "owner__user"]
     search_fields = ["name", "phone", "external_id", "remark"]
     autocomplete_fields = ["tags"]
-    readonly_fields = ["owner", "created_at", "updated_at"]
+    readonly_fields = ["owner", "stage", "created_at", "updated_at"]
     inlines = [StageTransitionInline, OwnershipPeriodInline]
 
     @admin.display(description="手机号 phone")
@@ -95,12 +95,19 @@ class OwnershipPeriodAdmin(admin.ModelAdmin):
 
 @admin.register(Event)
 class EventAdmin(admin.ModelAdmin):
+    # Events come in through `events_ingest`, which applies their effects (stage, owner, orders).
     list_display = ["client_id", "type", "at", "customer_id", "staff", "group", "direction", "amount"]
     list_filter = ["type", "direction"]
     list_select_related = ["staff__user", "group"]
     search_fields = ["client_id", "order_no", "customer__phone", "customer__external_id"]
     raw_id_fields = ["customer", "staff", "script", "group", "source"]
     show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Order)

@@ -88,3 +88,15 @@ def test_staff_status_change_in_admin_goes_through_the_service(admin_client_with
     assert staff.status == "exited"
     # staff_update turns the exited member's sign-in off.
     assert staff.user.is_active is False
+
+
+def test_admin_cannot_change_a_stage_or_write_events(admin_client_with_data):
+    # A stage changes only with a recorded transition, and events only through ingestion with its effects.
+    customer = Event.objects.get(client_id="e1").customer
+    change_url = reverse("admin:customers_customer_change", args=[customer.pk])
+    assert 'name="stage"' not in admin_client_with_data.get(change_url).content.decode()
+    assert admin_client_with_data.get(reverse("admin:customers_event_add")).status_code == 403
+    event_url = reverse("admin:customers_event_change", args=[Event.objects.get(client_id="e1").pk])
+    assert admin_client_with_data.get(event_url).status_code == 200
+    assert admin_client_with_data.post(event_url, {"client_id": "e1", "type": "friend_deleted"}).status_code == 403
+    assert Event.objects.get(client_id="e1").type == "friend_added"
