@@ -3,43 +3,22 @@
 (date, dimension, key) the example does not list must hold only zeros."""
 
 import datetime as dt
-import json
 import random
-from pathlib import Path
 
 import pytest
 
-from campaigns.models import Script
-from customers.models import Customer, LeadSource
+from customers.models import Customer
 from customers.services.events import events_ingest
 from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS
 from metrics.models import DailyKpi
 from metrics.selectors import kpi_summary
 from metrics.services.kpi_engine import kpi_days, kpis_compute_range
 from staff.models import Staff
-from tests.factories import StaffFactory, TeamFactory
+from tests.worked_example import worked_example, worked_example_world
 
-_SHARED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "kpi-worked-example.json"
-_COPY = Path(__file__).resolve().parent / "data" / "kpi-worked-example.json"
-EXAMPLE = json.loads((_SHARED if _SHARED.exists() else _COPY).read_text())
+EXAMPLE = worked_example()
 DATE_FROM = dt.date.fromisoformat(EXAMPLE["date_from"])
 DATE_TO = dt.date.fromisoformat(EXAMPLE["date_to"])
-
-
-def _setup_world():
-    teams = {code: TeamFactory(code=code, name=name) for code, name in EXAMPLE["teams"].items()}
-    for username, info in EXAMPLE["staff"].items():
-        StaffFactory(
-            user__username=username,
-            team=teams[info["team"]],
-            role=info["role"],
-            joined_on=dt.date.fromisoformat(info["joined_on"]),
-            left_on=dt.date.fromisoformat(info["left_on"]) if info["left_on"] else None,
-        )
-    for code, kind in EXAMPLE["lead_sources"].items():
-        LeadSource.objects.create(code=code, name=code, kind=kind)
-    for code in EXAMPLE["scripts"]:
-        Script.objects.create(code=code, name=code)
 
 
 def _close(actual, expected) -> bool:
@@ -67,7 +46,7 @@ def _zero_row(dimension: str) -> dict:
 @pytest.mark.django_db
 @pytest.mark.parametrize("arrival", ["as_listed", "shuffled"])
 def test_worked_example(arrival):
-    _setup_world()
+    worked_example_world(EXAMPLE)
     events = list(EXAMPLE["events"])
     if arrival == "shuffled":
         random.Random(4).shuffle(events)

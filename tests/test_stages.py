@@ -1,42 +1,16 @@
 """Stages and owners derived from events (SPEC §2), whatever the arrival order."""
 
 import datetime as dt
-import json
 import random
-from pathlib import Path
 
 import pytest
 
-from campaigns.models import Script
-from customers.models import Customer, Event, LeadSource, OwnershipPeriod, Stage, StageTransition
+from customers.models import Customer, Event, OwnershipPeriod, Stage, StageTransition
 from customers.services.events import events_ingest
 from customers.services.stages import customer_stages_refresh
-from staff.models import Staff, Team
 
-from .factories import CustomerFactory, StaffFactory, UserFactory
-
-EXAMPLE = Path(__file__).resolve().parents[2] / "shared" / "examples" / "kpi-worked-example.json"
-
-
-def _example() -> dict:
-    return json.loads(EXAMPLE.read_text(encoding="utf-8"))
-
-
-def _example_setup(example: dict) -> None:
-    teams = {code: Team.objects.create(code=code, name=name) for code, name in example["teams"].items()}
-    for username, staff in example["staff"].items():
-        Staff.objects.create(
-            user=UserFactory(username=username),
-            name=username,
-            team=teams[staff["team"]],
-            role=staff["role"],
-            joined_on=dt.date.fromisoformat(staff["joined_on"]),
-            left_on=dt.date.fromisoformat(staff["left_on"]) if staff["left_on"] else None,
-        )
-    for code, kind in example["lead_sources"].items():
-        LeadSource.objects.create(code=code, name=code, kind=kind)
-    for code in example["scripts"]:
-        Script.objects.create(code=code, name=code)
+from .factories import CustomerFactory, StaffFactory
+from .worked_example import worked_example, worked_example_world
 
 
 def _stages_and_owners() -> tuple[dict, dict]:
@@ -48,8 +22,8 @@ def _stages_and_owners() -> tuple[dict, dict]:
 
 @pytest.mark.django_db
 def test_worked_example_gives_the_expected_stages_and_owners():
-    example = _example()
-    _example_setup(example)
+    example = worked_example()
+    worked_example_world(example)
     result = events_ingest(events=example["events"])
     assert (result.accepted, result.duplicates, result.errors) == (23, 0, [])
     stages, owners = _stages_and_owners()
@@ -60,8 +34,8 @@ def test_worked_example_gives_the_expected_stages_and_owners():
 @pytest.mark.django_db
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_shuffled_arrival_in_small_batches_gives_the_same_stages_and_owners(seed):
-    example = _example()
-    _example_setup(example)
+    example = worked_example()
+    worked_example_world(example)
     events = list(example["events"])
     random.Random(seed).shuffle(events)
     for start in range(0, len(events), 3):
