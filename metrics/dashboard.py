@@ -20,6 +20,7 @@ from staff.roles import role_for, staff_for
 from .definitions import RATE_OF_SUMS
 from .models import Dimension
 from .selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
+from .services.kpi_engine import kpi_days
 
 TREND_DAYS = 30
 MAX_RANGE_DAYS = 366
@@ -170,7 +171,8 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
     yesterday = today - dt.timedelta(days=1)
     coverage = kpi_coverage(date_from=trend_from, date_to=max(date_to, yesterday))
     provisional = {d for d in coverage["provisional_days"] if d <= date_to}
-    trend_days = [trend_from + dt.timedelta(days=i) for i in range((date_to - trend_from).days + 1)]
+    provisional_in_range = sorted(d for d in provisional if d >= date_from)
+    trend_days = kpi_days(trend_from, date_to)
 
     headlines = []
     for h in HEADLINES:
@@ -193,7 +195,7 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
                 "vs_previous": change_prev,
                 "vs_week": change_week,
                 "chart_id": f"chart-{h.metric}",
-                "provisional": h.cohort and any(d in provisional for d in _days(date_from, date_to)),
+                "provisional": h.cohort and bool(provisional_in_range),
                 "chart": {
                     "kind": "trend",
                     "name": str(h.label),
@@ -217,12 +219,8 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
         "breakdown_tabs": list(BREAKDOWNS.items()),
         "breakdown": breakdown_for(user=user, dimension=breakdown, date_from=date_from, date_to=date_to),
         "freshness": _freshness(coverage=coverage, yesterday=yesterday),
-        "provisional_in_range": sorted(d for d in provisional if d >= date_from),
+        "provisional_in_range": provisional_in_range,
     }
-
-
-def _days(date_from: dt.date, date_to: dt.date):
-    return (date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1))
 
 
 def _trend_point(row: dict | None, metric: str):

@@ -10,6 +10,7 @@ from customers.models import LeadSource
 from . import report_selectors, selectors
 from .dashboard import TREND_DAYS, dashboard_scope
 from .models import Dimension
+from .services.kpi_engine import kpi_days
 
 SIGNIFICANCE = 0.05
 MIN_REQUESTS = 30
@@ -101,7 +102,7 @@ def groups_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
     charted = [r["key"] for r in sorted(rows, key=lambda r: -(r["group_members"] or 0))[:GROUP_CHART_SERIES]]
     daily = selectors.kpi_daily(dimension=Dimension.GROUP, date_from=trend_from, date_to=date_to, keys=charted)
     by_day = {(row["date"], row["key"]): row["speaking_rate"] for row in daily}
-    dates = [trend_from + dt.timedelta(days=i) for i in range((date_to - trend_from).days + 1)]
+    dates = kpi_days(trend_from, date_to)
     base["rows"] = rows
     base["effect"] = effect
     base["dormant_count"] = sum(1 for r in rows if r["dormant"])
