@@ -110,6 +110,19 @@ def test_an_unregistered_source_or_group_code_is_created_not_refused(amy):
 
 
 @pytest.mark.django_db
+def test_a_source_code_that_could_not_name_a_lead_source_is_refused(amy):
+    # An unknown source code creates a lead source, addressed by its code in /api/v1/lead-sources/<code>/.
+    result = events_ingest(events=[_event("s-1", source="a/b"), _event("s-2", source="抖音 直播")])
+
+    assert result.accepted == 0
+    assert [(e["id"], e["error"]) for e in result.errors] == [
+        ("s-1", "source: a code of letters, digits, '-' or '_' (no spaces, '/' or '.')"),
+        ("s-2", "source: a code of letters, digits, '-' or '_' (no spaces, '/' or '.')"),
+    ]
+    assert not LeadSource.objects.filter(code__in=["a/b", "抖音 直播"]).exists()
+
+
+@pytest.mark.django_db
 def test_resent_ids_are_duplicates_and_change_nothing(amy):
     first = events_ingest(events=[_event("e1"), _event("e2", "friend_added", at="2026-11-03T09:00:00+08:00")])
     assert (first.accepted, first.duplicates, first.errors) == (2, 0, [])

@@ -83,14 +83,18 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
     if raw_phone in (None, "") and external_id is None and not any(p.startswith("external_id") for p in problems):
         problems.append("phone: phone or external_id required")
 
+    def code_field(name: str, *, required: bool = False) -> str | None:
+        # An unknown group or source code creates that row, so it must be a usable code (it appears in URLs).
+        value = text_field(name, max_length=64, required=required)
+        if value and not _CODE.fullmatch(value):
+            problems.append(f"{name}: a code of letters, digits, '-' or '_' (no spaces, '/' or '.')")
+            return None
+        return value
+
     staff = text_field("staff", max_length=150, required=event_type in STAFF_REQUIRED)
     script = text_field("script", max_length=64)
-    group = text_field("group", max_length=64, required=event_type in GROUP_REQUIRED)
-    # An unknown group code creates the group, so it must be a usable code (it appears in URLs).
-    if group and not _CODE.fullmatch(group):
-        problems.append("group: a code of letters, digits, '-' or '_' (no spaces, '/' or '.')")
-        group = None
-    source = text_field("source", max_length=64)
+    group = code_field("group", required=event_type in GROUP_REQUIRED)
+    source = code_field("source")
     text = text_field("text", max_length=10_000) or ""
 
     direction = ""
