@@ -133,14 +133,25 @@ class EvaluationAdmin(admin.ModelAdmin):
     ]
     inlines = [EvaluationScoreInline]
 
+    def has_add_permission(self, request):
+        return False
+
 
 @admin.register(EvaluationScore)
 class EvaluationScoreAdmin(admin.ModelAdmin):
+    # The evaluation's total and decision are computed from its scores by the evaluation service:
+    # a score changed, added or deleted here would leave them stale, so only the note is editable.
     list_display = ["evaluation", "dimension", "score", "weight"]
     list_filter = ["dimension"]
     list_select_related = ["evaluation__staff__user", "evaluation__cycle", "dimension"]
     search_fields = ["evaluation__staff__user__username"]
-    raw_id_fields = ["evaluation"]
+    readonly_fields = ["evaluation", "dimension", "score", "weight"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(HandoverAudit)

@@ -1,6 +1,7 @@
 """The Django admin covers every model of the four apps, and its pages render with data in them."""
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 from django.apps import apps
@@ -12,7 +13,8 @@ from campaigns.models import SopTask
 from customers.models import Event, OwnershipPeriod
 from customers.services.ownership import customers_assign_owner
 from metrics.models import DailyKpi
-from staff.models import Staff
+from staff.evaluations import evaluation_create
+from staff.models import EvaluationScore, ReviewCycle, Staff
 
 from .factories import CustomerFactory, GroupFactory, ScriptFactory, StaffFactory, TagFactory, UserFactory
 
@@ -100,3 +102,30 @@ def test_admin_cannot_change_a_stage_or_write_events(admin_client_with_data):
     assert admin_client_with_data.get(event_url).status_code == 200
     assert admin_client_with_data.post(event_url, {"client_id": "e1", "type": "friend_deleted"}).status_code == 403
     assert Event.objects.get(client_id="e1").type == "friend_added"
+
+
+def test_admin_cannot_change_add_or_delete_evaluation_scores(admin_client_with_data, operator):
+    # The total and decision are computed from the scores by the evaluation service; the admin only reads them.
+    cycle = ReviewCycle.objects.create(
+        code="nov", name="十一月", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30)
+    )
+    codes = ["user_ops", "learning", "execution", "analysis", "product_selection"]
+    evaluation = evaluation_create(staff=operator, cycle=cycle, scores=dict.fromkeys(codes, 8), reviewer=operator.user)
+    score = EvaluationScore.objects.filter(evaluation=evaluation).select_related("dimension").first()
+    change_url = reverse("admin:staff_evaluationscore_change", args=[score.pk])
+    page = admin_client_with_data.get(change_url).content.decode()
+    assert 'name="score"' not in page
+    assert 'name="weight"' not in page
+    assert 'name="dimension"' not in page
+    form = {"evaluation": evaluation.pk, "dimension": score.dimension.pk, "score": "1", "weight": "1", "note": "改"}
+    assert admin_client_with_data.post(change_url, form).status_code == 302
+    score.refresh_from_db()
+    assert (score.score, score.note) == (Decimal("8.0"), "改")
+    assert admin_client_with_data.get(reverse("admin:staff_evaluationscore_add")).status_code == 403
+    delete_url = reverse("admin:staff_evaluationscore_delete", args=[score.pk])
+    assert admin_client_with_data.post(delete_url, {"post": "yes"}).status_code == 403
+    assert EvaluationScore.objects.filter(evaluation=evaluation).count() == 5
+    assert admin_client_with_data.get(reverse("admin:staff_evaluation_add")).status_code == 403
+    evaluation.refresh_from_db()
+    # 8 in every dimension: 10 × 8 = 80.0, at the advance edge (80)
+    assert (evaluation.total, evaluation.decision) == (Decimal("80.0"), "advance")
