@@ -21,6 +21,7 @@ from .definitions import RATE_OF_SUMS
 from .models import Dimension
 from .selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
 from .services.kpi_engine import kpi_days
+from .templatetags.dashboard_tags import num, pct
 
 TREND_DAYS = 30
 MAX_RANGE_DAYS = 366
@@ -134,15 +135,13 @@ def _fraction(row: dict, metric: str) -> str:
 
 def display(value, kind: str) -> str:
     """A figure as shown in tables: 30.0% for rates, 1,234.50 for money, 1,234 for counts, — for null."""
-    if value is None:
-        return "—"
     if kind == "rate":
-        return f"{float(value) * 100:.1f}%"
+        return pct(value)
     if kind == "money":
-        return f"{float(value):,.2f}"
+        return num(value, 2)
     if isinstance(value, float) and not value.is_integer():
-        return f"{value:,.1f}"  # a median of counts may fall between two
-    return f"{int(value):,}"
+        return num(value, 1)  # a median of counts may fall between two
+    return num(None if value is None else int(value))
 
 
 def _fmt(value) -> str:
