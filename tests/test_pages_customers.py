@@ -1,15 +1,21 @@
 """Customer pages and the operator's home: role scoping, phone masking, filters, history, query counts."""
 
 import datetime as dt
+import importlib
+from pathlib import Path
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
+from django.urls import clear_url_caches
 from django.utils import timezone
 
+import sitadmin.urls
 from campaigns.models import SopTask
 from customers.models import OwnershipPeriod, StageTransition
+from customers.services.imports import import_job_create
 from customers.services.ownership import customers_assign_owner
-from tests.factories import CustomerFactory, StaffFactory, TagFactory, TeamFactory
+from tests.factories import CustomerFactory, LeadSourceFactory, StaffFactory, TagFactory, TeamFactory
 
 
 def browser_for(staff) -> Client:
@@ -123,3 +129,22 @@ def test_team_lead_without_a_team_gets_the_task_list(db):
     response = browser_for(lead).get("/")
     assert response.status_code == 200
     assert 'data-kpi="fan_rate"' not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_uploaded_lead_files_are_not_served_even_in_debug(client, settings):
+    # Import files are read by path; none is ever linked, and they are full of phone numbers.
+    settings.DEBUG = True
+    try:
+        importlib.reload(sitadmin.urls)
+        clear_url_caches()
+        data = b"phone,name\n13800138000,\xe5\xbc\xa0\xe4\xb8\x89\n"
+        job = import_job_create(
+            file=ContentFile(data, name="leads.csv"), file_name="leads.csv", source=LeadSourceFactory(), dispatch=False
+        )
+        assert (Path(settings.MEDIA_ROOT) / job.file.name).read_bytes() == data
+        assert client.get(f"/media/{job.file.name}").status_code == 404
+    finally:
+        settings.DEBUG = False
+        importlib.reload(sitadmin.urls)
+        clear_url_caches()
