@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
 from .models import Decision, Evaluation, ReviewCycle, Staff
-from .roles import role_for, scope_staff, staff_for
+from .roles import role_for, scope_by_owner, scope_staff, staff_for
 
 DISTRIBUTION_BUCKETS = [(low, low + 10) for low in range(0, 100, 10)]
 
@@ -36,12 +36,7 @@ def evaluation_list_for(*, user, filters: dict | None = None) -> QuerySet[Evalua
     qs = Evaluation.objects.select_related(
         "staff__user", "staff__team", "cycle", "reviewer", "overridden_by"
     ).prefetch_related("scores__dimension")
-    role = role_for(user)
-    me = staff_for(user)
-    if role == Staff.Role.TEAM_LEAD and me and me.team_id:
-        qs = qs.filter(Q(staff__team_id=me.team_id) | Q(staff=me))
-    elif role != Staff.Role.MANAGER:
-        qs = qs.filter(staff=me) if me else qs.none()
+    qs = scope_by_owner(qs, user, owner_field="staff")
     filters = filters or {}
     lookups = {
         "cycle": "cycle__code",
