@@ -13,7 +13,7 @@ from customers.models import Customer, LeadSource, OwnershipPeriod
 from customers.services.events import events_ingest
 from customers.services.ownership import customers_assign_owner
 from metrics.models import DailyKpi, KpiComputation
-from metrics.services.kpi_engine import kpis_compute_day, kpis_compute_range
+from metrics.services.kpi_engine import kpi_days, kpis_compute_day, kpis_compute_days
 from staff.models import Staff
 from tests.factories import StaffFactory, TeamFactory
 
@@ -291,7 +291,7 @@ def test_a_failure_mid_day_keeps_the_old_rows(world):
 
 def test_range_computes_every_day(world):
     ingest(request(0))
-    assert kpis_compute_range(date_from=D, date_to=day(2)) >= 3
+    assert kpis_compute_days(days=kpi_days(D, day(2))) >= 3
     assert KpiComputation.objects.filter(date__range=(D, day(2))).count() == 3
     assert Staff.objects.count() == 2
 

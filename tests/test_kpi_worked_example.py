@@ -12,7 +12,7 @@ from customers.services.events import events_ingest
 from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS
 from metrics.models import DailyKpi
 from metrics.selectors import kpi_summary
-from metrics.services.kpi_engine import kpi_days, kpis_compute_range
+from metrics.services.kpi_engine import kpi_days, kpis_compute_days
 from staff.models import Staff
 from tests.worked_example import worked_example, worked_example_world
 
@@ -60,7 +60,7 @@ def test_worked_example(arrival):
     owners = dict(Customer.objects.values_list("phone", "owner__user__username"))
     assert owners == EXAMPLE["expected_owner"]
 
-    kpis_compute_range(date_from=DATE_FROM, date_to=DATE_TO)
+    kpis_compute_days(days=kpi_days(DATE_FROM, DATE_TO))
 
     stored = {(r.date.isoformat(), r.dimension, r.key): r for r in DailyKpi.objects.all()}
     problems = []

@@ -9,7 +9,7 @@ never a mix.
 
 import datetime as dt
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Min
 from django.utils import timezone
+from tqdm import tqdm
 
 from customers.models import Event
 from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, ratio
@@ -204,17 +205,12 @@ def kpi_days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
     return [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
 
 
-def kpis_compute_range(
-    *, date_from: dt.date, date_to: dt.date, on_day: Callable[[dt.date, int], None] | None = None
-) -> int:
-    """Compute every day of the range in turn; `on_day(day, rows)` reports progress. Returns rows."""
-    total = 0
-    for day in kpi_days(date_from, date_to):
-        count = kpis_compute_day(day=day)
-        total += count
-        if on_day is not None:
-            on_day(day, count)
-    return total
+def kpis_compute_days(*, days: Sequence[dt.date], progress: bool = False) -> int:
+    """Compute every one of `days` in turn, with a progress bar on stderr when `progress`. Returns rows."""
+    rows = 0
+    for day in tqdm(days, desc="KPI days", unit="day", disable=not (progress and days)):
+        rows += kpis_compute_day(day=day)
+    return rows
 
 
 def kpi_recent_days(*, today: dt.date | None = None) -> list[dt.date]:

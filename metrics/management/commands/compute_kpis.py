@@ -3,9 +3,8 @@
 import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
-from tqdm import tqdm
 
-from metrics.services.kpi_engine import kpi_days, kpi_missing_days, kpis_compute_day
+from metrics.services.kpi_engine import kpi_days, kpi_missing_days, kpis_compute_days
 
 
 def _date(value: str) -> dt.date:
@@ -36,7 +35,5 @@ class Command(BaseCommand):
             if date_to < date_from:
                 raise CommandError("--date-to is before --date-from")
             days = kpi_days(date_from, date_to)
-        rows = 0
-        for day in tqdm(days, desc="KPI days", unit="day", disable=not days):
-            rows += kpis_compute_day(day=day)
+        rows = kpis_compute_days(days=days, progress=True)
         self.stdout.write(f"computed {len(days)} day(s), {rows} KPI row(s)")
