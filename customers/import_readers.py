@@ -59,10 +59,7 @@ def import_file_inspect(*, path: Path, file_name: str, max_bytes: int, needs_ord
             f"文件类型不支持 unsupported file type {suffix or '(none)'}: only .csv and .xlsx are accepted"
         )
     size = path.stat().st_size
-    if size == 0:
-        raise ImportFileError("文件是空的 the file is empty")
-    if size > max_bytes:
-        raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {max_bytes} bytes")
+    import_file_check_size(size=size, max_bytes=max_bytes)
     if suffix == ".csv":
         encoding = _detect_encoding(path)
         header = _csv_header(path, encoding)
@@ -86,6 +83,14 @@ def import_file_inspect(*, path: Path, file_name: str, max_bytes: int, needs_ord
     if not _has_data_row(info):
         raise ImportFileError("文件没有数据行 the file has a header but no data rows")
     return info
+
+
+def import_file_check_size(*, size: int, max_bytes: int) -> None:
+    """Raise `ImportFileError` for an empty file or one over `max_bytes`."""
+    if size == 0:
+        raise ImportFileError("文件是空的 the file is empty")
+    if size > max_bytes:
+        raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {max_bytes} bytes")
 
 
 def import_file_chunks(info: ImportFile, *, chunk_rows: int = 100_000) -> Iterator[tuple[pd.DataFrame, float]]:

@@ -29,7 +29,7 @@ from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
-from customers.import_readers import ImportFileError, import_file_chunks, import_file_inspect
+from customers.import_readers import ImportFileError, import_file_check_size, import_file_chunks, import_file_inspect
 from customers.models import ImportJob, LeadSource
 from customers.services.allocation import AllocationDealer
 from customers.services.import_rows import CheckedChunk, rows_check
@@ -67,10 +67,8 @@ def import_job_create(
     runs `import_job_run` itself.
     """
     size = file.size or 0
-    if size == 0:
-        raise ImportFileError("文件是空的 the file is empty")
-    if size > settings.IMPORT_MAX_BYTES:
-        raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {settings.IMPORT_MAX_BYTES} bytes")
+    # Before the upload is stored.
+    import_file_check_size(size=size, max_bytes=settings.IMPORT_MAX_BYTES)
     inline = dispatch and size <= settings.IMPORT_INLINE_MAX_BYTES
     with transaction.atomic():
         job = ImportJob(
@@ -179,12 +177,13 @@ def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, prog
             with transaction.atomic():
                 for table, frame in _staged_frames(checked):
                     staging.write(table, frame, csv_text=texts.get(table))
+                tag_texts = checked.tags["tag"].unique()
                 if staging.pipelined:
-                    staging.write_customers(job=job, now=now, tag_texts=checked.tags["tag"].unique())
+                    staging.write_customers(job=job, now=now, tag_texts=tag_texts)
             counts["total_rows"] += rows
             counts["duplicates"] += checked.duplicates
             counts["invalid"] += checked.invalid
-            counts["tags"].update(checked.tags["tag"].unique())
+            counts["tags"].update(tag_texts)
             percent = int(share * READ_SHARE)
             if percent > shown:
                 shown = percent
