@@ -21,10 +21,10 @@ from decimal import Decimal
 
 from django.db.models import Count
 
-from customers.models import Customer
+from customers.models import Customer, ImportJob
 from staff.models import Staff, Team
 
-RULES = ("none", "round_robin", "weighted", "capacity")
+RULES = tuple(ImportJob.Allocation.values)
 
 
 @dataclass
