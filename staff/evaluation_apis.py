@@ -12,6 +12,9 @@ from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRen
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from metrics.models import Dimension
+from metrics.selectors import kpi_keys_visible
+
 from .evaluation_selectors import (
     cycle_overview,
     cycle_overview_xlsx,
@@ -115,9 +118,7 @@ class ReviewCycleViewSet(
     def leaderboard(self, request, code=None):
         """Revenue leaderboard with tiers; first place only at or above the baseline."""
         cycle = self.get_object()
-        visible = None
-        if not is_manager(request.user):
-            visible = set(scope_staff(Staff.objects.all(), request.user).values_list("user__username", flat=True))
+        visible = kpi_keys_visible(user=request.user, dimension=Dimension.STAFF)
         return Response(cycle_leaderboard(cycle=cycle, visible_usernames=visible))
 
 

@@ -8,6 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from metrics.models import Dimension
+from metrics.selectors import kpi_keys_visible
+
 from .evaluation_selectors import cycle_overview, evaluation_can_score, evaluation_list_for
 from .evaluations import EvaluationError, evaluation_create, evaluation_override
 from .evidence import staff_evidence
@@ -74,9 +77,7 @@ def evaluation_list(request):
             row["can_score"] = row["evaluation_id"] is None and (
                 role == Staff.Role.MANAGER or row["staff"] != request.user.username
             )
-        visible = None
-        if not is_manager(request.user):
-            visible = set(scope_staff(Staff.objects.all(), request.user).values_list("user__username", flat=True))
+        visible = kpi_keys_visible(user=request.user, dimension=Dimension.STAFF)
         context.update(
             overview=overview,
             decision_counts=[
