@@ -6,10 +6,9 @@ from rest_framework.response import Response
 
 from sitadmin.drf import ProtectedDestroyMixin
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
-from staff.roles import is_manager, staff_for
 
 from .models import Customer, LeadSource, Stage, Tag
-from .selectors import customer_get, customer_get_for, customer_list_for
+from .selectors import customer_get, customer_get_for, customer_list_for, phone_viewer_for
 from .serializers import (
     CustomerDetailSerializer,
     CustomerFilterSerializer,
@@ -62,12 +61,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     http_method_names = ["get", "patch", "head", "options"]
 
     def get_serializer_context(self):
-        context = super().get_serializer_context()
-        user = self.request.user
-        staff = staff_for(user)
-        context["show_all_phones"] = is_manager(user)
-        context["viewer_staff_id"] = staff.pk if staff else None
-        return context
+        return {**super().get_serializer_context(), "phone_viewer": phone_viewer_for(user=self.request.user)}
 
     def get_object(self) -> Customer:
         try:

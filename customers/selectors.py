@@ -2,11 +2,12 @@
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
-from staff.roles import scope_by_owner
+from staff.roles import is_manager, scope_by_owner, staff_for
 
 from .models import Customer, OwnershipPeriod, StageTransition
 
@@ -62,3 +63,25 @@ def customer_get_for(*, user, customer_id: int) -> Customer:
 def customer_get(*, customer_id: int) -> Customer:
     """One customer with its history, unscoped: for answering a change the user was allowed to make."""
     return _with_history(Customer.objects.all()).get(pk=customer_id)
+
+
+@dataclass(frozen=True)
+class PhoneViewer:
+    """What decides which phone numbers a user sees in full: all of them for a manager, else their own customers'."""
+
+    is_manager: bool
+    staff_id: int | None
+
+
+def phone_viewer_for(*, user) -> PhoneViewer:
+    staff = staff_for(user)
+    return PhoneViewer(is_manager=is_manager(user), staff_id=staff.pk if staff else None)
+
+
+def customer_phone_for(*, customer: Customer, viewer: PhoneViewer) -> str | None:
+    """The full number for a manager or the owner, masked (138****8000) for everyone else; None without one."""
+    if customer.phone is None:
+        return None
+    if viewer.is_manager or (customer.owner_id is not None and customer.owner_id == viewer.staff_id):
+        return customer.phone
+    return customer.masked_phone

@@ -6,6 +6,7 @@ from staff.models import Staff
 from staff.serializers import StaffUsernameField
 
 from .models import Customer, LeadSource, OwnershipPeriod, Stage, StageTransition, Tag
+from .selectors import customer_phone_for
 
 CUSTOMER_WRITABLE_FIELDS = ("stage", "tags", "owner", "remark")
 
@@ -50,12 +51,6 @@ class CustomerFilterSerializer(serializers.Serializer):
     search = serializers.CharField(required=False, max_length=100)
 
 
-def _viewer_sees_phone(context, customer: Customer) -> bool:
-    return context.get("show_all_phones", False) or (
-        customer.owner_id is not None and customer.owner_id == context.get("viewer_staff_id")
-    )
-
-
 class CustomerOutputSerializer(serializers.ModelSerializer):
     phone = serializers.SerializerMethodField()
     source = serializers.SlugRelatedField(slug_field="code", read_only=True)
@@ -81,9 +76,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
 
     def get_phone(self, obj: Customer) -> str | None:
         """The full number for a manager or the owner, masked (138****8000) for everyone else."""
-        if obj.phone is None:
-            return None
-        return obj.phone if _viewer_sees_phone(self.context, obj) else obj.masked_phone
+        return customer_phone_for(customer=obj, viewer=self.context["phone_viewer"])
 
     def get_owner(self, obj: Customer) -> str | None:
         return obj.owner.user.username if obj.owner_id else None

@@ -12,20 +12,14 @@ from django.http import Http404
 from django.shortcuts import render
 
 from staff.models import Staff
-from staff.roles import is_manager, scope_staff, staff_for
+from staff.roles import scope_staff
 
 from .models import Customer, LeadSource, Stage, Tag
-from .selectors import customer_get_for, customer_list_for
+from .selectors import customer_get_for, customer_list_for, customer_phone_for, phone_viewer_for
 from .serializers import CustomerFilterSerializer
 
 PAGE_SIZE = 50
 FILTER_NAMES = ("stage", "source", "owner", "tag", "search")
-
-
-def _phone_for(customer: Customer, *, viewer_is_manager: bool, viewer_staff_id: int | None) -> str:
-    if viewer_is_manager or (customer.owner_id is not None and customer.owner_id == viewer_staff_id):
-        return customer.phone or ""
-    return customer.masked_phone
 
 
 @login_required
@@ -37,9 +31,8 @@ def customer_list(request):
     if errors:
         customers = customers.none()
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
-    manager, viewer = is_manager(request.user), staff_for(request.user)
-    viewer_id = viewer.pk if viewer else None
-    rows = [(c, _phone_for(c, viewer_is_manager=manager, viewer_staff_id=viewer_id)) for c in page.object_list]
+    viewer = phone_viewer_for(user=request.user)
+    rows = [(c, customer_phone_for(customer=c, viewer=viewer)) for c in page.object_list]
     context = {
         "page": page,
         "rows": rows,
@@ -60,8 +53,5 @@ def customer_detail(request, customer_id: int):
         customer = customer_get_for(user=request.user, customer_id=customer_id)
     except Customer.DoesNotExist:
         raise Http404("No such customer, or not yours to see.") from None
-    viewer = staff_for(request.user)
-    phone = _phone_for(
-        customer, viewer_is_manager=is_manager(request.user), viewer_staff_id=viewer.pk if viewer else None
-    )
+    phone = customer_phone_for(customer=customer, viewer=phone_viewer_for(user=request.user))
     return render(request, "customers/detail.html", {"customer": customer, "phone": phone})
