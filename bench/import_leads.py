@@ -1,11 +1,11 @@
 """Benchmark: import a generated lead list against a plain COPY of the same file.
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/sitadmin_bench_imports \
-        .venv/bin/python bench/import_leads.py [--rows 1000000] [--allocation none]
+    .venv/bin/python bench/import_leads.py [--rows 1000000] [--allocation none]
 
-Generates a CSV (phone, name, tags, remark) with 10% repeated phones, 2% bad ones and tags on 20%
-of the rows (`--tagged-share`), empties the
-customer tables of the benchmark database, then measures in the same run:
+Creates a fresh database `sitadmin_bench_imports` on the server of `DATABASE_URL` (default
+postgres://postgres@127.0.0.1:5432/sitadmin) and migrates it. Generates a CSV (phone, name, tags,
+remark) with 10% repeated phones, 2% bad ones and tags on 20% of the rows (`--tagged-share`), then
+measures in the same run:
 1. a plain `COPY` of the file into an unindexed table of text columns (the floor);
 2. `manage.py import_leads` on the file, in a child process (validation, staging, merge, allocation).
 Prints rows/s of both, the ratio, and the import's peak memory: the child's peak resident set size
@@ -23,8 +23,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/sitadmin_bench_imports"
+from benchdb import ROOT, bench_database_url, django_setup
+
+BENCH_DB = "sitadmin_bench_imports"
 TAGS = ["高意向", "复购", "新客", "宝妈", "学生", "价格敏感"]
 
 
@@ -77,26 +78,19 @@ def plain_copy(path: Path) -> float:
     return elapsed
 
 
-def reset_database() -> None:
+def bench_world() -> None:
+    """Migrate the fresh database; add the lead source, and a team of 3 operators for allocations."""
     from django.core.management import call_command
-    from django.db import connection
 
     from customers.models import LeadSource
     from staff.models import Staff, Team
     from tests.factories import StaffFactory
 
     call_command("migrate", verbosity=0)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "TRUNCATE customers_customer, customers_customer_tags, customers_ownershipperiod,"
-            " customers_stagetransition, customers_importrowerror, customers_importjob, customers_order,"
-            " customers_event CASCADE"
-        )
-    LeadSource.objects.get_or_create(code="bench", defaults={"name": "bench", "kind": "telesales"})
-    team, _ = Team.objects.get_or_create(code="bench", defaults={"name": "bench"})
+    LeadSource.objects.create(code="bench", name="bench", kind="telesales")
+    team = Team.objects.create(code="bench", name="bench")
     for name in ("bench-op1", "bench-op2", "bench-op3"):
-        if not Staff.objects.filter(user__username=name).exists():
-            StaffFactory(user__username=name, team=team, role=Staff.Role.OPERATOR, capacity=10**7)
+        StaffFactory(user__username=name, team=team, role=Staff.Role.OPERATOR, capacity=10**7)
 
 
 def main() -> None:
@@ -106,14 +100,8 @@ def main() -> None:
     parser.add_argument("--tagged-share", type=float, default=0.2, help="share of rows naming 1 or 2 tags")
     args = parser.parse_args()
 
-    os.environ.setdefault("DATABASE_URL", DEFAULT_DB)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
-    sys.path.insert(0, str(ROOT))
-    _ensure_database(os.environ["DATABASE_URL"])
-    import django
-
-    django.setup()
-    reset_database()
+    django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
+    bench_world()
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "leads.csv"
@@ -150,17 +138,6 @@ def main() -> None:
     expected = (made["rows"], made["unique"], made["duplicates"], made["invalid"])
     if (job.total_rows, job.created, job.duplicates, job.invalid) != expected:
         sys.exit(f"counts differ from the generated file: expected {expected}")
-
-
-def _ensure_database(url: str) -> None:
-    """Create the benchmark database if it does not exist yet."""
-    import psycopg
-    from psycopg import sql
-
-    name = url.rsplit("/", 1)[1]
-    with psycopg.connect(url.rsplit("/", 1)[0] + "/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 if __name__ == "__main__":
