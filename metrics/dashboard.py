@@ -20,11 +20,11 @@ from staff.roles import role_for, staff_for
 from .definitions import RATE_OF_SUMS
 from .models import Dimension
 from .selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
+from .serializers import MAX_RANGE_DAYS
 from .services.kpi_engine import kpi_days
 from .templatetags.dashboard_tags import num, pct
 
 TREND_DAYS = 30
-MAX_RANGE_DAYS = 366
 
 
 @dataclass(frozen=True)

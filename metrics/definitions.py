@@ -1,6 +1,10 @@
 """Which KPI metrics each dimension carries (SPEC §4); a metric it does not carry is null there."""
 
+from decimal import Decimal
+
 from .models import COUNT_METRICS, RATE_METRICS, Dimension
+
+CENT = Decimal("0.01")  # revenue is kept in exact cents
 
 COHORT_METRICS = ("requests", "requests_converted", "new_fans", "new_fans_grouped", "fan_rate", "group_join_rate")
 STATE_METRICS = (

@@ -12,7 +12,7 @@ from django.utils import timezone
 from staff.models import Staff
 from staff.roles import role_for, staff_for
 
-from .definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
+from .definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
 from .models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
 from .report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
 from .services.kpi_engine import day_bounds, kpi_days
@@ -28,7 +28,6 @@ __all__ = [
     "script_report",
 ]
 
-CENT = Decimal("0.01")
 # Summed over a range; headcount is a state taken at its last day.
 SUMMED_METRICS = tuple(m for m in COUNT_METRICS if m != "headcount")
 

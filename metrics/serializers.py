@@ -33,13 +33,8 @@ class KpiQuerySerializer(DateRangeSerializer):
     format = serializers.ChoiceField(choices=FORMATS, default="json")
 
 
-class RecomputeSerializer(serializers.Serializer):
+class RecomputeSerializer(DateRangeSerializer):
+    """`date_from` and `date_to` (YYYY-MM-DD), both required: the days to recompute."""
+
     date_from = serializers.DateField()
     date_to = serializers.DateField()
-
-    def validate(self, attrs):
-        if attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_from": "date_from is after date_to."})
-        if (attrs["date_to"] - attrs["date_from"]).days + 1 > MAX_RANGE_DAYS:
-            raise serializers.ValidationError({"date_to": f"the range is longer than {MAX_RANGE_DAYS} days."})
-        return attrs

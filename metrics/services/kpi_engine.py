@@ -20,13 +20,11 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from customers.models import Event
-from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS, ratio
+from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, ratio
 from metrics.models import DailyKpi, Dimension, KpiComputation
 from staff.models import Staff
 
 from . import kpi_sql
-
-CENT = Decimal("0.01")
 
 
 def day_bounds(day: dt.date, *, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
