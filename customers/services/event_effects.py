@@ -7,9 +7,9 @@ from django.utils import timezone
 from campaigns.models import GroupMembership
 from customers.models import Customer, Event, EventType, OwnershipPeriod
 from customers.services.bulk import rows_update
+from customers.services.event_parsing import GROUP_EVENTS
 from customers.services.ownership import customers_assign_owner
 
-GROUP_EVENTS = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
 BULK_BATCH_SIZE = 2000
 
 

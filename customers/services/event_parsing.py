@@ -12,7 +12,7 @@ from customers.models import Event, EventType
 from customers.phones import phone_normalize
 
 STAFF_REQUIRED = {EventType.FRIEND_REQUEST_SENT, EventType.FRIEND_ADDED, EventType.FRIEND_DELETED}
-GROUP_REQUIRED = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
+GROUP_EVENTS = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
 _TYPES = [choice.value for choice in EventType]
 _DIRECTIONS = [choice.value for choice in Event.Direction]
 _MAX_AMOUNT = Decimal("9999999999.99")
@@ -93,7 +93,7 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
 
     staff = text_field("staff", max_length=150, required=event_type in STAFF_REQUIRED)
     script = text_field("script", max_length=64)
-    group = code_field("group", required=event_type in GROUP_REQUIRED)
+    group = code_field("group", required=event_type in GROUP_EVENTS)
     source = code_field("source")
     text = text_field("text", max_length=10_000) or ""
 

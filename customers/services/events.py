@@ -16,13 +16,12 @@ from django.utils import timezone
 from campaigns.models import Group, Script
 from customers.models import Customer, Event, EventType, LeadSource, Order
 from customers.services.bulk import rows_insert_ignoring_conflicts, rows_update
-from customers.services.event_effects import GROUP_EVENTS, customers_owner_from_events, group_memberships_refresh
-from customers.services.event_parsing import EventItem, event_parse
+from customers.services.event_effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
+from customers.services.event_parsing import GROUP_EVENTS, EventItem, event_parse
 from customers.services.stages import customer_stages_refresh
 from staff.models import Staff
 
 UNKNOWN_SOURCE_CODE = "unknown"
-BULK_BATCH_SIZE = 2000
 
 
 @dataclass
@@ -30,7 +29,6 @@ class EventIngestResult:
     accepted: int = 0
     duplicates: int = 0
     errors: list[dict] = field(default_factory=list)
-    customer_ids: set[int] = field(default_factory=set)
 
     def as_dict(self) -> dict:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
@@ -52,11 +50,11 @@ def events_ingest(*, events: list) -> EventIngestResult:
         inserted, stored_meanwhile = _events_store(items=items, errors=errors)
         result.duplicates += stored_meanwhile
         result.accepted = len(inserted)
-        result.customer_ids = {event.customer_id for event in inserted}
         if inserted:
+            customer_ids = {event.customer_id for event in inserted}
             group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
-            customers_owner_from_events(customer_ids=result.customer_ids)
-            customer_stages_refresh(customer_ids=result.customer_ids, cause="event")
+            customers_owner_from_events(customer_ids=customer_ids)
+            customer_stages_refresh(customer_ids=customer_ids, cause="event")
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     result.errors = [
         {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}

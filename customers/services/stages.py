@@ -19,7 +19,7 @@ _STAGE_EVENT_TYPES = [
 ]
 
 
-def customer_stages_refresh(*, customer_ids: Iterable[int], cause: str = "event", changed_by=None) -> int:
+def customer_stages_refresh(*, customer_ids: Iterable[int], cause: str = "event") -> int:
     """Recompute the stage of these customers from their events and orders.
 
     Writes a transition for every change, pointing at the latest event of the kind that decided
@@ -74,7 +74,6 @@ def customer_stages_refresh(*, customer_ids: Iterable[int], cause: str = "event"
                 to_stage=stage,
                 at=at,
                 event_id=event_id,
-                changed_by=changed_by,
                 cause=cause,
             )
         )
