@@ -28,11 +28,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, Q
-from django.utils import timezone
 
 from campaigns.models import SopTask
 from customers.models import Customer, Stage
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_summary
+from metrics.services.kpi_engine import day_bounds, kpi_days
 
 from .models import ReviewCycle, Staff
 
@@ -130,9 +130,7 @@ def remark_compliance(*, staff: Staff) -> dict:
 
 def sop_on_time(*, staff: Staff, date_from: dt.date, date_to: dt.date) -> dict:
     """SOP tasks due in the range (local days) and how many were done by their due time."""
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(date_from, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    start, end = day_bounds(date_from, days=(date_to - date_from).days + 1)
     counts = SopTask.objects.filter(staff=staff, due_at__gte=start, due_at__lt=end).aggregate(
         due=Count("pk"),
         done_on_time=Count("pk", filter=Q(done_at__lte=F("due_at"))),
@@ -188,11 +186,7 @@ def staff_kpi_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
     daily = {
         row["date"]: row for row in kpi_daily(dimension="staff", date_from=date_from, date_to=date_to, keys=[username])
     }
-    dates = []
-    day = date_from
-    while day <= date_to:
-        dates.append(day)
-        day += dt.timedelta(days=1)
+    dates = kpi_days(date_from, date_to)
     series = {
         metric: [_as_float(daily.get(day, {}).get(metric)) for day in dates] for metric, _label, _b in EVIDENCE_METRICS
     }

@@ -1,5 +1,3 @@
-import datetime as dt
-
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.shortcuts import render
@@ -7,6 +5,7 @@ from django.utils import timezone
 
 from campaigns.models import SopTask
 from customers.selectors import customer_list_for
+from metrics.services.kpi_engine import day_bounds
 from metrics.views import overview
 
 from .models import Staff
@@ -24,9 +23,7 @@ def home(request):
         return overview(request)
     tasks, customers = [], []
     if staff is not None:
-        today = timezone.localdate()
-        end_of_today = timezone.make_aware(dt.datetime.combine(today + dt.timedelta(days=1), dt.time.min))
-        start_of_today = end_of_today - dt.timedelta(days=1)
+        start_of_today, end_of_today = day_bounds(timezone.localdate())
         # Due today, plus anything overdue and still open: an operator's to-do list for the day.
         tasks = list(
             SopTask.objects.filter(staff=staff, due_at__lt=end_of_today)
