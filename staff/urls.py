@@ -7,6 +7,5 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.home, name="home"),
-    path("", include("staff.page_urls")),
     path("", include("staff.evaluation_page_urls")),
 ]
