@@ -21,6 +21,7 @@ from rest_framework.views import APIView
 from sitadmin.celery import app as celery_app
 from sitadmin.pagination import PageSizePagination
 from staff import permissions
+from staff.roles import is_manager
 
 from . import selectors
 from .definitions import ALL_METRICS
@@ -251,10 +252,10 @@ class RepurchaseReportApi(APIView):
     def get(self, request):
         params = _validated(DateRangeSerializer, request.query_params)
         staff_keys = _visible_keys(request.user, Dimension.STAFF, None)
-        everything = selectors.kpi_keys_visible(user=request.user, dimension=Dimension.SOURCE) is None
+        manager = is_manager(request.user)
         rows = [
             row
             for row in selectors.repurchase_report(date_from=params["date_from"], date_to=params["date_to"])
-            if everything or (row["dimension"] == Dimension.STAFF and row["key"] in (staff_keys or ()))
+            if manager or (row["dimension"] == Dimension.STAFF and row["key"] in (staff_keys or ()))
         ]
         return _range_answer(params, rows, from_kpi_table=False)

@@ -6,9 +6,11 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Group, Script
 from customers.models import LeadSource
+from staff.roles import is_manager
 
 from . import report_selectors, selectors
 from .dashboard import TREND_DAYS, dashboard_scope
+from .definitions import ratio
 from .models import Dimension
 from .services.kpi_engine import kpi_days
 
@@ -36,22 +38,17 @@ def script_verdict(*, requests: int, p_value: float | None, fan_rate: float | No
 def scripts_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
     """Fan rate per script with its 95% Wilson interval and a verdict against the other scripts."""
     dashboard_scope(user=user)
-    visible = selectors.kpi_keys_visible(user=user, dimension=Dimension.SCRIPT)
-    base = {"date_from": date_from, "date_to": date_to, "rows": [], "hidden": visible is not None and not visible}
+    base = {"date_from": date_from, "date_to": date_to, "rows": [], "hidden": not is_manager(user)}
     if base["hidden"]:
         return base
-    report = [
-        r
-        for r in report_selectors.script_report(date_from=date_from, date_to=date_to)
-        if visible is None or r["script"] in visible
-    ]
+    report = report_selectors.script_report(date_from=date_from, date_to=date_to)
     total_requests = sum(r["requests"] for r in report)
     total_converted = sum(r["requests_converted"] for r in report)
     names = dict(Script.objects.filter(code__in=[r["script"] for r in report]).values_list("code", "name"))
     rows = []
     for r in sorted(report, key=lambda r: (-(r["fan_rate"] or 0), r["script"])):
         rest_requests = total_requests - r["requests"]
-        rest_rate = (total_converted - r["requests_converted"]) / rest_requests if rest_requests else None
+        rest_rate = ratio(total_converted - r["requests_converted"], rest_requests)
         verdict = script_verdict(
             requests=r["requests"], p_value=r.get("p_value"), fan_rate=r["fan_rate"], rest_rate=rest_rate
         )
@@ -74,19 +71,15 @@ def scripts_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
 def groups_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
     """Members, speakers, speaking rate, joins and leaves per group; dormant groups flagged."""
     dashboard_scope(user=user)
-    visible = selectors.kpi_keys_visible(user=user, dimension=Dimension.GROUP)
-    base = {"date_from": date_from, "date_to": date_to, "rows": [], "hidden": visible is not None and not visible}
+    base = {"date_from": date_from, "date_to": date_to, "rows": [], "hidden": not is_manager(user)}
     if base["hidden"]:
         return base
-    summary = selectors.kpi_summary(dimension=Dimension.GROUP, date_from=date_from, date_to=date_to, keys=visible)
+    summary = selectors.kpi_summary(dimension=Dimension.GROUP, date_from=date_from, date_to=date_to)
     last_week = selectors.kpi_summary(
-        dimension=Dimension.GROUP,
-        date_from=date_to - dt.timedelta(days=DORMANT_DAYS - 1),
-        date_to=date_to,
-        keys=visible,
+        dimension=Dimension.GROUP, date_from=date_to - dt.timedelta(days=DORMANT_DAYS - 1), date_to=date_to
     )
     spoke_last_week = {r["key"] for r in last_week if r.get("speakers")}
-    effect = report_selectors.group_effect_report(date_from=date_from, date_to=date_to) if visible is None else None
+    effect = report_selectors.group_effect_report(date_from=date_from, date_to=date_to)
     names = dict(Group.objects.filter(code__in=[r["key"] for r in summary]).values_list("code", "name"))
     rows = [
         {
@@ -128,40 +121,31 @@ FUNNEL_STAGES = (
 def funnel_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
     """How far the cohort of customers created in the range got, by lead source."""
     dashboard_scope(user=user)
-    visible = selectors.kpi_keys_visible(user=user, dimension=Dimension.SOURCE)
     base = {
         "date_from": date_from,
         "date_to": date_to,
         "stages": FUNNEL_STAGES,
         "rows": [],
-        "hidden": visible is not None and not visible,
+        "hidden": not is_manager(user),
     }
     if base["hidden"]:
         return base
-    # The report's last row (source "") is the total; the totals below are recounted from visible rows.
-    report = [
-        r
-        for r in report_selectors.funnel_report(date_from=date_from, date_to=date_to)
-        if r["source"] and (visible is None or r["source"] in visible)
-    ]
+    *report, total = report_selectors.funnel_report(date_from=date_from, date_to=date_to)
     names = dict(LeadSource.objects.filter(code__in=[r["source"] for r in report]).values_list("code", "name"))
+    stages = [stage for stage, _label in FUNNEL_STAGES]
     rows = []
     for r in report:
-        counts = [r.get(stage) or 0 for stage, _label in FUNNEL_STAGES]
-        top = counts[0]
-        rows.append(
+        steps = [
             {
-                "source": r["source"],
-                "name": names.get(r["source"], r["source"]),
-                "steps": [
-                    {"count": count, "share": (count / top) if top else None, "step": (count / prev) if prev else None}
-                    for count, prev in zip(counts, [None, *counts[:-1]], strict=True)
-                ],
+                "count": r[stage],
+                "share": ratio(r[stage], r["lead"]),
+                "step": r["conversion"][f"{prev}_to_{stage}"] if prev else None,
             }
-        )
-    totals = [sum(row["steps"][i]["count"] for row in rows) for i in range(len(FUNNEL_STAGES))]
+            for prev, stage in zip([None, *stages[:-1]], stages, strict=True)
+        ]
+        rows.append({"source": r["source"], "name": names.get(r["source"], r["source"]), "steps": steps})
     base["rows"] = rows
-    base["totals"] = [{"count": count, "share": (count / totals[0]) if totals[0] else None} for count in totals]
+    base["totals"] = [{"count": total[stage], "share": ratio(total[stage], total["lead"])} for stage in stages]
     base["chart"] = {
         "kind": "funnel",
         "stages": [str(label) for _stage, label in FUNNEL_STAGES],
