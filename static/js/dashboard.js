@@ -3,7 +3,7 @@
  * charts are (re)built on page load and after every htmx swap. */
 (function () {
   "use strict";
-  var BRAND = "#07c160", BLUE = "#2563eb", GREY = "#9ca3af";
+  var BRAND = "#07c160", BLUE = "#2563eb";
   var PALETTE = [BRAND, BLUE, "#f59e0b", "#8b5cf6", "#ef4444", "#14b8a6", "#ec4899", "#64748b"];
 
   function fmt(kind, v) {
