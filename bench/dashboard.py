@@ -33,12 +33,13 @@ SCRIPTS = 10
 GROUPS = 50
 CALLS = 30
 
-COLUMNS = (
-    "date, dimension, key, requests, requests_converted, new_fans, new_fans_grouped, fans_total, group_members,"
-    " active_customers, speakers, lost, chats, chats_replied, orders, revenue, buyers, headcount, joins, leaves,"
-    " fan_rate, group_join_rate, activity_rate, speaking_rate, reply_rate, first_reply_minutes, revenue_per_head,"
-    " fans_per_head, computed_at"
-)
+
+def _kpi_columns() -> sql.Composable:
+    """The daily KPI table's columns in the order the rows below are built: the model's metric order."""
+    from metrics.models import COUNT_METRICS, RATE_METRICS  # once Django is set up
+
+    names = ("date", "dimension", "key", *COUNT_METRICS, *RATE_METRICS, "computed_at")
+    return sql.SQL(", ").join(map(sql.Identifier, names))
 
 
 def _people_row(rng: random.Random, day: str, dimension: str, key: str, scale: int, headcount) -> list:
@@ -110,7 +111,7 @@ def _load(cursor, *, last_day: dt.date, usernames: list[str], team_codes: list[s
             buffer.write("\t".join(map(str, row)))
             buffer.write("\n")
         count += len(rows)
-    with cursor.copy(sql.SQL("COPY metrics_dailykpi ({}) FROM STDIN").format(sql.SQL(COLUMNS))) as copy:
+    with cursor.copy(sql.SQL("COPY metrics_dailykpi ({}) FROM STDIN").format(_kpi_columns())) as copy:
         copy.write(buffer.getvalue())
     with cursor.copy("COPY metrics_kpicomputation (date, computed_at, duration_ms, rows) FROM STDIN") as copy:
         for offset in range(DAYS):

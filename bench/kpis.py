@@ -183,12 +183,13 @@ def _kpi_year(cursor, usernames: list[str]) -> int:
             rows.write("\t".join([day, "staff", username, *map(str, values), *map(str, rates), f"{day} 03:00+08"]))
             rows.write("\n")
             count += 1
-    with cursor.copy(
-        "COPY metrics_dailykpi (date, dimension, key, requests, requests_converted, new_fans, new_fans_grouped,"
-        " fans_total, group_members, active_customers, speakers, lost, chats, chats_replied, orders, revenue,"
-        " buyers, headcount, joins, leaves, fan_rate, group_join_rate, activity_rate, speaking_rate, reply_rate,"
-        " first_reply_minutes, revenue_per_head, fans_per_head, computed_at) FROM STDIN"
-    ) as copy:
+    # The values above follow the model's metric order.
+    from metrics.models import COUNT_METRICS, RATE_METRICS  # once Django is set up
+
+    columns = sql.SQL(", ").join(
+        map(sql.Identifier, ("date", "dimension", "key", *COUNT_METRICS, *RATE_METRICS, "computed_at"))
+    )
+    with cursor.copy(sql.SQL("COPY metrics_dailykpi ({}) FROM STDIN").format(columns)) as copy:
         copy.write(rows.getvalue())
     return count
 
@@ -215,6 +216,7 @@ WHERE NOT EXISTS (
 def main() -> None:
     reuse = "--reuse" in sys.argv
     django_setup(database_url=bench_database_url(BENCH_DB, fresh=not reuse))
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
     from rest_framework.test import APIClient
@@ -256,7 +258,7 @@ def main() -> None:
         # A freshly loaded table has no visibility map or hint bits yet; production tables are vacuumed.
         cursor.execute("VACUUM ANALYZE")
     start, end = day_bounds(DAY)
-    _, window_end = day_bounds(DAY, days=7)
+    _, window_end = day_bounds(DAY, days=settings.KPI_COHORT_DAYS)
     handwritten_runs = []
     with connection.cursor() as cursor:
         for _ in range(RUNS):
