@@ -10,15 +10,13 @@ from django.db.models import Prefetch, Q, QuerySet
 from staff.roles import is_manager, scope_by_owner, staff_for
 
 from .models import Customer, OwnershipPeriod, StageTransition
+from .phones import phone_normalize
 
 
 def _phone_digits(term: str) -> str:
-    """The digits of a phone search, without a +86 / 0086 country prefix."""
+    """The digits of a phone search; a whole number with a +86 / 0086 country prefix is searched without it."""
     digits = re.sub(r"\D", "", term)
-    for prefix in ("0086", "86"):
-        if digits.startswith(prefix) and len(digits) == 11 + len(prefix):
-            return digits[len(prefix) :]
-    return digits
+    return phone_normalize(digits) or digits
 
 
 def customer_list_for(*, user, filters: Mapping[str, Any]) -> QuerySet[Customer]:

@@ -123,6 +123,26 @@ def test_search_by_name_phone_external_id_and_remark(client_for, manager, operat
 
 
 @pytest.mark.parametrize(
+    ("search", "found"),
+    [
+        ("0086 13912345678", {"full"}),
+        ("(86) 139.1234.5678", {"full"}),
+        ("8613912345678", {"full"}),
+        ("1234 5678", {"full"}),
+        ("86", {"eighty-six"}),
+        ("0086", set()),
+        ("8612345678", set()),
+        ("8612345678901", set()),
+    ],
+)
+def test_phone_search_drops_a_country_prefix_only_before_a_whole_number(client_for, manager, search, found):
+    CustomerFactory(phone="13912345678", name="full")
+    CustomerFactory(phone="13886000000", name="eighty-six")
+    names = {row["name"] for row in client_for(manager).get(URL, {"search": search}).json()["results"]}
+    assert names == found
+
+
+@pytest.mark.parametrize(
     ("params", "field"),
     [({"stage": "vip"}, "stage"), ({"source": "nope"}, "source"), ({"owner": "ghost"}, "owner"), ({"tag": "x"}, "tag")],
 )
