@@ -193,7 +193,8 @@ class EvaluationViewSet(
             )
         except EvaluationError as exc:
             raise ValidationError(exc.errors) from None
-        return Response(EvaluationSerializer(self.get_queryset().get(pk=evaluation.pk)).data)
+        # evaluation_override sets the saved fields on this instance; its relations are already loaded.
+        return Response(EvaluationSerializer(evaluation).data)
 
     @extend_schema(parameters=[EvidenceQuerySerializer], responses={200: dict})
     @action(detail=False, methods=["get"])
