@@ -94,7 +94,7 @@ def dashboard_range(
 
 
 def _summary_for(*, dimension: str, key: str, date_from: dt.date, date_to: dt.date) -> dict:
-    rows = kpi_summary(dimension=dimension, date_from=date_from, date_to=date_to, keys=[key])
+    rows = kpi_summary(dimension=dimension, date_from=date_from, date_to=date_to, keys=[key], denominators=True)
     return rows[0] if rows else {}
 
 
@@ -123,11 +123,9 @@ def _fraction(row: dict, metric: str) -> str:
     if metric not in FRACTIONS or not row:
         return ""
     num_name, den_name = FRACTIONS[metric]
-    numerator, denominator = row.get(num_name), row.get(den_name)
-    rate = row.get(metric)
-    if metric in ("activity_rate", "speaking_rate") and rate:
-        # The range rate divides by the sum of daily state counts, which the row does not carry.
-        denominator = round(float(numerator) / rate)
+    numerator = row.get(num_name)
+    # A range rate divides by its sum over the days, not by a state count taken at the last day.
+    denominator = row["denominators"].get(metric) if metric in RATE_OF_SUMS else row.get(den_name)
     if numerator is None or denominator is None:
         return ""
     return f"{_fmt(numerator)} / {_fmt(denominator)}"
@@ -283,7 +281,7 @@ def breakdown_for(*, user, dimension: str, date_from: dt.date, date_to: dt.date)
     visible = kpi_keys_visible(user=user, dimension=dimension)
     if visible is not None and not visible:
         return {"dimension": dimension, "label": BREAKDOWNS[dimension], "rows": [], "hidden": True}
-    rows = kpi_summary(dimension=dimension, date_from=date_from, date_to=date_to, keys=visible)
+    rows = kpi_summary(dimension=dimension, date_from=date_from, date_to=date_to, keys=visible, denominators=True)
     names = _names(dimension, (r["key"] for r in rows))
     shaped = []
     for row in rows:

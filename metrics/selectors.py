@@ -51,7 +51,12 @@ def kpi_daily(
 
 
 def kpi_summary(
-    *, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None = None
+    *,
+    dimension: str,
+    date_from: dt.date,
+    date_to: dt.date,
+    keys: Collection[str] | None = None,
+    denominators: bool = False,
 ) -> list[dict]:
     """One row per key with a daily row in the range: the range summary of SPEC §4.
 
@@ -60,6 +65,9 @@ def kpi_summary(
     (`activity_rate = Σactive_customers / Σfans_total`, ...), `first_reply_minutes` is the mean
     weighted by `chats_replied`, `revenue_per_head = Σrevenue / headcount at date_to` and
     `fans_per_head = fans_total at date_to / headcount at date_to`.
+
+    With `denominators`, each row also maps every rate of RATE_OF_SUMS it carries to the sum it
+    divides by (`activity_rate` → Σfans_total, not the `fans_total` at date_to), for hover titles.
     """
     carried = DIMENSION_METRICS[dimension]
     qs = _rows(dimension=dimension, date_from=date_from, date_to=date_to, keys=keys)
@@ -95,6 +103,10 @@ def kpi_summary(
         for rate, (num, den) in RATE_OF_SUMS.items():
             if rate in carried:
                 row[rate] = ratio(agg[f"sum_{num}"], agg[f"sum_{den}"])
+        if denominators:
+            row["denominators"] = {
+                rate: agg[f"sum_{den}"] or 0 for rate, (_num, den) in RATE_OF_SUMS.items() if rate in carried
+            }
         if "first_reply_minutes" in carried:
             row["first_reply_minutes"] = ratio(agg["reply_minutes"], agg["sum_chats_replied"])
         if "headcount" in carried:

@@ -149,6 +149,24 @@ def test_breakdown_shows_fractions_on_hover(manager):
     assert 'title="10 / 50"' in html  # activity rate: active customers / fans
 
 
+def test_fraction_of_a_zero_state_rate_divides_by_the_range_sum(manager):
+    """Over 11-09..11-10 nobody was active among 30 then 10 fans: activity 0 / (30 + 10), not 0 / 10."""
+    TeamFactory(code="t1", name="一组")
+    for day, fans in ((D - dt.timedelta(days=1), 30), (D, 10)):
+        for dimension, key in (("org", ""), ("team", "t1")):
+            DailyKpiFactory(
+                date=day, dimension=dimension, key=key, fans_total=fans, active_customers=0, activity_rate=0.0
+            )
+    html = (
+        browser_for(manager)
+        .get("/dashboard/", {"date_from": "2026-11-09", "date_to": "2026-11-10", "by": "team"})
+        .content.decode()
+    )
+    assert kpi_value(html, "activity_rate") == "0.0"
+    assert html.count('title="0 / 40"') == 2  # the headline and the team's breakdown cell
+    assert 'title="0 / 10"' not in html
+
+
 def test_stale_warning_when_yesterday_is_not_computed(manager):
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     DailyKpiFactory(date=yesterday - dt.timedelta(days=1), requests=1, requests_converted=1, fan_rate=1.0)
