@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from .models import (
@@ -12,6 +13,7 @@ from .models import (
     Tag,
     TagGroup,
 )
+from .phones import phone_normalize
 
 
 @admin.register(LeadSource)
@@ -57,8 +59,28 @@ class OwnershipPeriodInline(admin.TabularInline):
     can_delete = False
 
 
+class CustomerAdminForm(forms.ModelForm):
+    # Room for a spelling such as "+86 138-0013-8000"; stored as its 11 digits.
+    phone = forms.CharField(label="手机号 phone", max_length=32, required=False)
+
+    class Meta:
+        model = Customer
+        fields = ["phone", "external_id", "name", "remark", "source", "tags"]
+
+    def clean_phone(self) -> str | None:
+        """Stored normalised, as imports and events key customers by it (SPEC §2)."""
+        raw = self.cleaned_data.get("phone")
+        if not raw:
+            return None
+        phone = phone_normalize(raw)
+        if phone is None:
+            raise forms.ValidationError("不是大陆手机号 not a mainland mobile number")
+        return phone
+
+
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
+    form = CustomerAdminForm
     # Owners and stages change only through their services, which record each change (SPEC §2).
     list_display = ["id", "name", "masked_phone", "external_id", "source", "owner", "stage", "created_at"]
     list_filter = ["stage", "source", "owner__team"]
@@ -107,6 +129,10 @@ class EventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # The stage, owner and orders it led to would stay behind.
         return False
 
 

@@ -101,7 +101,33 @@ def test_admin_cannot_change_a_stage_or_write_events(admin_client_with_data):
     event_url = reverse("admin:customers_event_change", args=[Event.objects.get(client_id="e1").pk])
     assert admin_client_with_data.get(event_url).status_code == 200
     assert admin_client_with_data.post(event_url, {"client_id": "e1", "type": "friend_deleted"}).status_code == 403
+    delete_url = reverse("admin:customers_event_delete", args=[Event.objects.get(client_id="e1").pk])
+    assert admin_client_with_data.post(delete_url, {"post": "yes"}).status_code == 403
     assert Event.objects.get(client_id="e1").type == "friend_added"
+
+
+def test_admin_stores_a_customer_phone_normalised_and_refuses_a_bad_one(admin_client_with_data):
+    customer = Event.objects.get(client_id="e1").customer
+    change_url = reverse("admin:customers_customer_change", args=[customer.pk])
+    form = {
+        "phone": "+86 139-0000-0042",
+        "external_id": "",
+        "name": "改名",
+        "remark": "",
+        "source": customer.source_id,
+        "ownership_periods-TOTAL_FORMS": "0",
+        "ownership_periods-INITIAL_FORMS": "0",
+        "stage_transitions-TOTAL_FORMS": "0",
+        "stage_transitions-INITIAL_FORMS": "0",
+    }
+    assert admin_client_with_data.post(change_url, form).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.phone, customer.name) == ("13900000042", "改名")
+    answer = admin_client_with_data.post(change_url, {**form, "phone": "１３９００００００４３"})
+    assert answer.status_code == 200
+    assert "not a mainland mobile number" in answer.content.decode()
+    customer.refresh_from_db()
+    assert customer.phone == "13900000042"
 
 
 def test_admin_cannot_change_add_or_delete_evaluation_scores(admin_client_with_data, operator):
