@@ -33,10 +33,11 @@ $(CJK_FONT):
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei
 
 test: .venv/.installed /usr/bin/chromium $(CJK_FONT)
+	.venv/bin/lint-imports
 	@source bin/test-services && $(PY) -m pytest $(PYTEST_ARGS)
 
 lint: .venv/.installed
-	$(PY) -m ruff check . && $(PY) -m ruff format --check .
+	$(PY) -m ruff check . && $(PY) -m ruff format --check . && .venv/bin/lint-imports
 
 worker: .venv/.installed
 	.venv/bin/celery -A sitadmin worker -l info

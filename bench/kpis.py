@@ -224,7 +224,8 @@ def main() -> None:
     from campaigns.models import Group, Script
     from customers.models import Customer, LeadSource
     from metrics.models import DailyKpi
-    from metrics.services.kpi_engine import day_bounds, kpis_compute_day
+    from metrics.services.kpi_engine import kpis_compute_day
+    from sitadmin.dates import day_bounds
     from staff.models import Staff, Team
     from tests.factories import StaffFactory
 

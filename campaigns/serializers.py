@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
-from staff.serializers import StaffUsernameField
-
-from .models import Group, Script
+from campaigns.models import Group, Script
+from staff.fields import StaffUsernameField
 
 
 class ScriptSerializer(serializers.ModelSerializer):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin
 
-from .models import (
+from customers.models import (
     Customer,
     Event,
     ImportJob,
@@ -13,7 +13,7 @@ from .models import (
     Tag,
     TagGroup,
 )
-from .phones import phone_normalize
+from customers.phones import phone_normalize
 
 
 @admin.register(LeadSource)

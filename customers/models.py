@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from staff.models import AllocationRule
+
 
 class LeadSource(models.Model):
     class Kind(models.TextChoices):
@@ -232,11 +234,7 @@ class ImportJob(models.Model):
         DONE = "done", "完成 done"
         FAILED = "failed", "失败 failed"
 
-    class Allocation(models.TextChoices):
-        NONE = "none", "不分配 none"
-        ROUND_ROBIN = "round_robin", "轮流 round robin"
-        WEIGHTED = "weighted", "按权重 weighted"
-        CAPACITY = "capacity", "按容量 capacity"
+    Allocation = AllocationRule
 
     file = models.FileField(upload_to="imports/%Y/%m/")
     file_name = models.CharField(max_length=255)

@@ -7,10 +7,9 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 
+from customers.models import Customer, OwnershipPeriod, StageTransition
+from customers.phones import phone_normalize
 from staff.roles import is_manager, scope_by_owner, staff_for
-
-from .models import Customer, OwnershipPeriod, StageTransition
-from .phones import phone_normalize
 
 
 def _phone_digits(term: str) -> str:

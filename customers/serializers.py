@@ -2,11 +2,10 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from customers.models import Customer, LeadSource, OwnershipPeriod, Stage, StageTransition, Tag
+from customers.selectors import customer_phone_for
+from staff.fields import StaffUsernameField
 from staff.models import Staff
-from staff.serializers import StaffUsernameField
-
-from .models import Customer, LeadSource, OwnershipPeriod, Stage, StageTransition, Tag
-from .selectors import customer_phone_for
 
 CUSTOMER_WRITABLE_FIELDS = ("stage", "tags", "owner", "remark")
 

@@ -11,12 +11,11 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from customers.models import Customer, LeadSource, Stage, Tag
+from customers.selectors import customer_get_for, customer_list_for, customer_phone_for, phone_viewer_for
+from customers.serializers import CustomerFilterSerializer
 from staff.models import Staff
 from staff.roles import scope_staff
-
-from .models import Customer, LeadSource, Stage, Tag
-from .selectors import customer_get_for, customer_list_for, customer_phone_for, phone_viewer_for
-from .serializers import CustomerFilterSerializer
 
 PAGE_SIZE = 50
 FILTER_NAMES = ("stage", "source", "owner", "tag", "search")

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import COUNT_METRICS, RATE_METRICS, DailyKpi, KpiComputation
+from metrics.models import COUNT_METRICS, RATE_METRICS, DailyKpi, KpiComputation
 
 
 @admin.register(DailyKpi)

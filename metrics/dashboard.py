@@ -14,15 +14,14 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Script
 from customers.models import Event, LeadSource
+from metrics.definitions import RATE_OF_SUMS
+from metrics.models import Dimension
+from metrics.selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
+from metrics.serializers import MAX_RANGE_DAYS
+from metrics.templatetags.dashboard_tags import num, pct
+from sitadmin.dates import kpi_days
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
-
-from .definitions import RATE_OF_SUMS
-from .models import Dimension
-from .selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
-from .serializers import MAX_RANGE_DAYS
-from .services.kpi_engine import kpi_days
-from .templatetags.dashboard_tags import num, pct
 
 TREND_DAYS = 30
 

@@ -6,13 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Group, Script
 from customers.models import LeadSource
+from metrics import report_selectors, selectors
+from metrics.dashboard import TREND_DAYS, dashboard_scope
+from metrics.definitions import ratio
+from metrics.models import Dimension
+from sitadmin.dates import kpi_days
 from staff.roles import is_manager
-
-from . import report_selectors, selectors
-from .dashboard import TREND_DAYS, dashboard_scope
-from .definitions import ratio
-from .models import Dimension
-from .services.kpi_engine import kpi_days
 
 SIGNIFICANCE = 0.05
 MIN_REQUESTS = 30

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from .models import COUNT_METRICS, RATE_METRICS, Dimension
+from metrics.models import COUNT_METRICS, RATE_METRICS, Dimension
 
 CENT = Decimal("0.01")  # revenue is kept in exact cents
 

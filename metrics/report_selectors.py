@@ -11,9 +11,9 @@ import math
 from django.db import connection
 from django.db.models import Sum
 
-from .definitions import ratio
-from .models import DailyKpi, Dimension
-from .services.kpi_engine import day_bounds
+from metrics.definitions import ratio
+from metrics.models import DailyKpi, Dimension
+from sitadmin.dates import day_bounds
 
 Z_95 = 1.959964
 

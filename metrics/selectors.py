@@ -9,13 +9,12 @@ from django.conf import settings
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
+from metrics.models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
+from metrics.report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
+from sitadmin.dates import day_bounds, kpi_days
 from staff.models import Staff
 from staff.roles import role_for, staff_for
-
-from .definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
-from .models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
-from .report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
-from .services.kpi_engine import day_bounds, kpi_days
 
 __all__ = [
     "funnel_report",

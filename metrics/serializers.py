@@ -5,7 +5,7 @@ import datetime as dt
 from django.utils import timezone
 from rest_framework import serializers
 
-from .models import Dimension
+from metrics.models import Dimension
 
 MAX_RANGE_DAYS = 366
 FORMATS = ("json", "csv", "xlsx")

@@ -7,7 +7,7 @@ only `#page-body`; without JavaScript they are plain GET links.
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from . import dashboard, dashboard_reports
+from metrics import dashboard, dashboard_reports
 
 
 def _range(request, *, default_days: int = 1, through_today: bool = False) -> tuple:

@@ -1,11 +1,29 @@
-"""Celery application: configuration comes from Django settings under the CELERY_ namespace."""
+"""Celery application: configuration comes from Django settings under the CELERY_ namespace.
 
+Tasks are found in each app's `tasks` module and in each feature package's (`customers.imports.tasks`).
+"""
+
+import importlib.util
 import os
+import pkgutil
 
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
 
+APPS = ("customers", "staff", "campaigns", "metrics", "sitadmin")
+
 app = Celery("sitadmin")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.autodiscover_tasks()
+
+
+def _task_packages() -> list[str]:
+    packages = []
+    for name in APPS:
+        spec = importlib.util.find_spec(name)
+        packages.append(name)
+        packages += [f"{name}.{m.name}" for m in pkgutil.iter_modules(spec.submodule_search_locations) if m.ispkg]
+    return packages
+
+
+app.autodiscover_tasks(_task_packages)

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "staff",
     "campaigns",
     "metrics",
+    "sitadmin",
 ]
 
 MIDDLEWARE = [
@@ -136,8 +137,8 @@ SPECTACULAR_SETTINGS = {
         "DecisionEnum": "staff.models.Decision",
         "StaffStatusEnum": "staff.models.Staff.Status",
         "ImportStatusEnum": "customers.models.ImportJob.Status",
-        "ImportAllocationEnum": "customers.models.ImportJob.Allocation",
-        "HandoverAllocationEnum": "staff.handover.HANDOVER_RULES",
+        "ImportAllocationEnum": "staff.models.AllocationRule",
+        "HandoverAllocationEnum": "staff.models.HANDOVER_RULES",
     },
 }
 

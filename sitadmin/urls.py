@@ -1,23 +1,32 @@
+"""Every feature's URLs: its API under /api/v1/ (`api_urlpatterns`) and its pages (`urlpatterns`)."""
+
+from importlib import import_module
+
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-api_v1 = [
-    path("", include("staff.api_urls")),
-    path("", include("customers.api_urls")),
-    path("", include("campaigns.api_urls")),
-    path("", include("metrics.api_urls")),
-]
+from sitadmin import views
+
+FEATURES = (
+    "staff.urls",
+    "staff.evaluations.urls",
+    "customers.urls",
+    "customers.events.urls",
+    "customers.imports.urls",
+    "customers.ownership.urls",
+    "campaigns.urls",
+    "metrics.urls",
+)
+_modules = [import_module(name) for name in FEATURES]
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
+    path("api/v1/", include([p for m in _modules for p in m.api_urlpatterns])),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("", include("staff.urls")),
-    path("", include("customers.urls")),
-    path("", include("campaigns.urls")),
-    path("", include("metrics.urls")),
+    path("", views.home, name="home"),
+    *[p for m in _modules for p in m.urlpatterns],
 ]

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
-from .models import (
+from staff.models import (
     CompetencyDimension,
     Evaluation,
     EvaluationScore,
@@ -12,7 +12,7 @@ from .models import (
     Staff,
     Team,
 )
-from .services import STAFF_FIELDS, staff_update
+from staff.services import STAFF_FIELDS, staff_update
 
 User = get_user_model()
 

@@ -4,6 +4,19 @@ from django.conf import settings
 from django.db import models
 
 
+class AllocationRule(models.TextChoices):
+    """How customers are dealt to a team's active operators: on import, and on hand-over (which always deals)."""
+
+    NONE = "none", "不分配 none"
+    ROUND_ROBIN = "round_robin", "轮流 round robin"
+    WEIGHTED = "weighted", "按权重 weighted"
+    CAPACITY = "capacity", "按容量 capacity"
+
+
+# A hand-over always deals the customers to someone.
+HANDOVER_RULES = (AllocationRule.ROUND_ROBIN.value, AllocationRule.WEIGHTED.value, AllocationRule.CAPACITY.value)
+
+
 class Team(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)

@@ -2,7 +2,7 @@
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from .roles import is_manager, staff_for
+from staff.roles import is_manager, staff_for
 
 
 class IsStaffMember(BasePermission):

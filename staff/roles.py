@@ -6,7 +6,7 @@ manager (or superuser) sees everything, a team lead their own team, an operator 
 
 from django.db.models import Q, QuerySet
 
-from .models import Staff
+from staff.models import Staff
 
 
 def staff_for(user) -> Staff | None:

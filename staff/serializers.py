@@ -1,12 +1,9 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .handover import HANDOVER_RULES
-from .models import Staff, Team
+from staff.models import HANDOVER_RULES, Staff, Team
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -108,21 +105,3 @@ class StaffInputSerializer(serializers.Serializer):
         if joined_on and left_on and left_on < joined_on:
             raise serializers.ValidationError({"left_on": "离职日期早于入职日期 left_on is before joined_on."})
         return attrs
-
-
-@extend_schema_field(OpenApiTypes.STR)
-class StaffUsernameField(serializers.SlugRelatedField):
-    """A staff member named by their username; an unknown username is a 400 naming it."""
-
-    default_error_messages = {
-        "does_not_exist": "没有这个员工 no staff with username {value}.",
-        "invalid": "需要用户名 a username string is expected.",
-    }
-
-    def __init__(self, **kwargs):
-        if not kwargs.get("read_only"):
-            kwargs.setdefault("queryset", Staff.objects.select_related("user", "team"))
-        super().__init__(slug_field="user__username", **kwargs)
-
-    def to_representation(self, obj):
-        return obj.user.username

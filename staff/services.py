@@ -8,8 +8,8 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from .handover import staff_handover
-from .models import Staff, Team
+from customers.ownership.handover import staff_handover
+from staff.models import Staff, Team
 
 # Staff columns a manager may change through `staff_update`.
 STAFF_FIELDS = ("name", "team", "role", "status", "hire_type", "joined_on", "left_on", "capacity", "weight")

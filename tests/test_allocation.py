@@ -3,7 +3,7 @@ from decimal import Decimal
 
 import pytest
 
-from customers.services.allocation import AllocationDealer, allocation_plan
+from customers.ownership.allocation import AllocationDealer, allocation_plan
 from staff.models import Staff
 
 from .factories import CustomerFactory, StaffFactory, TeamFactory

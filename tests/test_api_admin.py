@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from campaigns.models import SopTask
 from customers.models import Event, OwnershipPeriod
-from customers.services.ownership import customers_assign_owner
+from customers.ownership.services import customers_assign_owner
 from metrics.models import DailyKpi
-from staff.evaluations import evaluation_create
+from staff.evaluations.scoring import evaluation_create
 from staff.models import EvaluationScore, ReviewCycle, Staff
 
 from .factories import CustomerFactory, GroupFactory, ScriptFactory, StaffFactory, TagFactory, UserFactory

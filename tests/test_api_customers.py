@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer, OwnershipPeriod, StageTransition, TagGroup
-from customers.services.ownership import customers_assign_owner
+from customers.ownership.services import customers_assign_owner
 
 from .factories import CustomerFactory, LeadSourceFactory, StaffFactory, TagFactory, TeamFactory
 

@@ -2,8 +2,8 @@
 
 import pytest
 
+from customers.events.services import events_ingest
 from customers.models import LeadSource
-from customers.services.events import events_ingest
 from metrics.models import DailyKpi, KpiComputation
 from metrics.tasks import compute_daily_kpis
 from tests.factories import StaffFactory

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from staff.evaluations import evaluation_decision, evaluation_total
+from staff.evaluations.scoring import evaluation_decision, evaluation_total
 from staff.models import CompetencyDimension, Evaluation, EvaluationScore, ReviewCycle, Staff
 
 from .factories import StaffFactory, TeamFactory

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from campaigns.models import Group, GroupMembership
+from customers.events.services import events_ingest
 from customers.models import Customer, Event, LeadSource, Order, OwnershipPeriod, Stage
+from customers.ownership.services import customers_assign_owner
 from customers.phones import phone_normalize
-from customers.services.events import events_ingest
-from customers.services.ownership import customers_assign_owner
 
 from .factories import CustomerFactory, LeadSourceFactory, ScriptFactory, StaffFactory
 

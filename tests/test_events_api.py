@@ -138,7 +138,7 @@ def test_a_10000_event_batch_takes_a_constant_number_of_queries(
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_identical_batches_at_once_store_each_event_once(manager, operator):
-    from customers.services.events import events_ingest
+    from customers.events.services import events_ingest
 
     batch = _mixed_batch(2000)
     ScriptFactory(code="sa")

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from campaigns.models import SopTask
 from metrics.models import DailyKpi, KpiComputation
-from staff.evidence import remark_complies, remark_pattern
+from staff.evaluations.evidence import remark_complies, remark_pattern
 from staff.models import ReviewCycle, Staff
 
 from .factories import CustomerFactory, StaffFactory, TeamFactory

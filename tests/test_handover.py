@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from customers.models import Customer, OwnershipPeriod
-from customers.services.ownership import customers_assign_owner
-from staff.handover import staff_handover
+from customers.ownership.handover import staff_handover
+from customers.ownership.services import customers_assign_owner
 from staff.models import HandoverAudit, Staff
 
 from .factories import CustomerFactory, StaffFactory, TagFactory, TeamFactory

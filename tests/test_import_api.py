@@ -7,9 +7,9 @@ import time
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from customers.imports import services as import_service
+from customers.imports.services import import_job_run
 from customers.models import Customer, ImportJob, OwnershipPeriod
-from customers.services import imports as import_service
-from customers.services.imports import import_job_run
 from staff.models import Staff
 
 from .factories import LeadSourceFactory, StaffFactory, TeamFactory

@@ -11,8 +11,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 
+from customers.imports.services import import_job_run
 from customers.models import Customer, ImportJob, OwnershipPeriod, Tag
-from customers.services.imports import import_job_run
 
 from .factories import CustomerFactory, LeadSourceFactory, StaffFactory
 

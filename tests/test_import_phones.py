@@ -2,8 +2,8 @@
 
 import pytest
 
+from customers.imports.rows import phone_problem
 from customers.phones import phone_normalize, phones_normalize
-from customers.services.import_rows import phone_problem
 
 TABLE = [
     ("13800138000", "13800138000"),

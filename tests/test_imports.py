@@ -8,10 +8,10 @@ import pytest
 from django.core.files.base import ContentFile
 from openpyxl import Workbook
 
-from customers.import_readers import ImportFileError
+from customers.imports.readers import ImportFileError
+from customers.imports.services import import_job_create
 from customers.models import Customer, ImportJob, LeadSource, Order, OwnershipPeriod, Stage, Tag
-from customers.services.allocation import AllocationDealer
-from customers.services.imports import import_job_create
+from customers.ownership.allocation import AllocationDealer
 
 from .factories import CustomerFactory, LeadSourceFactory, StaffFactory, TagFactory
 

@@ -5,7 +5,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from customers.services.events import events_ingest
+from customers.events.services import events_ingest
 from metrics.models import KpiComputation
 from metrics.selectors import kpi_coverage
 from tests.factories import StaffFactory

@@ -9,11 +9,12 @@ from unittest import mock
 import pytest
 
 from campaigns.models import Script
+from customers.events.services import events_ingest
 from customers.models import Customer, LeadSource, OwnershipPeriod
-from customers.services.events import events_ingest
-from customers.services.ownership import customers_assign_owner
+from customers.ownership.services import customers_assign_owner
 from metrics.models import DailyKpi, KpiComputation
-from metrics.services.kpi_engine import kpi_days, kpis_compute_day, kpis_compute_days
+from metrics.services.kpi_engine import kpis_compute_day, kpis_compute_days
+from sitadmin.dates import kpi_days
 from staff.models import Staff
 from tests.factories import StaffFactory, TeamFactory
 

@@ -12,9 +12,9 @@ from django.utils import timezone
 
 import sitadmin.urls
 from campaigns.models import SopTask
+from customers.imports.services import import_job_create
 from customers.models import OwnershipPeriod, StageTransition
-from customers.services.imports import import_job_create
-from customers.services.ownership import customers_assign_owner
+from customers.ownership.services import customers_assign_owner
 from tests.factories import CustomerFactory, LeadSourceFactory, StaffFactory, TagFactory, TeamFactory
 
 

@@ -7,8 +7,8 @@ import math
 import pytest
 from django.utils import timezone
 
+from customers.events.services import events_ingest
 from customers.models import LeadSource
-from customers.services.events import events_ingest
 from metrics.models import DailyKpi
 from metrics.report_selectors import chi_square_p_value, wilson_interval
 from tests.factories import StaffFactory

@@ -5,8 +5,8 @@ import random
 
 import pytest
 
+from customers.events.services import events_ingest
 from customers.models import Customer, Event, OwnershipPeriod, Stage, StageTransition
-from customers.services.events import events_ingest
 from customers.services.stages import customer_stages_refresh
 
 from .factories import CustomerFactory, StaffFactory

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from customers.models import Customer, OwnershipPeriod, StageTransition
+from customers.ownership.services import customers_assign_owner
 from staff.models import Staff
 from staff.roles import role_for, staff_for
-
-from .ownership import customers_assign_owner
 
 
 def _check_owner_change(*, changed_by, new_owner: Staff | None) -> None:

@@ -22,17 +22,9 @@ from tqdm import tqdm
 from customers.models import Event
 from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, ratio
 from metrics.models import DailyKpi, Dimension, KpiComputation
+from metrics.services import kpi_sql
+from sitadmin.dates import day_bounds, kpi_days
 from staff.models import Staff
-
-from . import kpi_sql
-
-
-def day_bounds(day: dt.date, *, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
-    """Start of `day` and start of `day + days`, as aware datetimes in TIME_ZONE."""
-    tz = timezone.get_default_timezone()
-    start = dt.datetime.combine(day, dt.time.min, tzinfo=tz)
-    end = dt.datetime.combine(day + dt.timedelta(days=days), dt.time.min, tzinfo=tz)
-    return start, end
 
 
 def _params(day: dt.date) -> dict:
@@ -197,10 +189,6 @@ def kpis_compute_day(*, day: dt.date) -> int:
             },
         )
     return len(rows)
-
-
-def kpi_days(date_from: dt.date, date_to: dt.date) -> list[dt.date]:
-    return [date_from + dt.timedelta(days=i) for i in range((date_to - date_from).days + 1)]
 
 
 def kpis_compute_days(*, days: Sequence[dt.date], progress: bool = False) -> int:

@@ -6,9 +6,9 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from customers.import_readers import ImportFileError
+from customers.imports.readers import ImportFileError
+from customers.imports.services import import_job_create, import_job_run
 from customers.models import ImportJob, LeadSource
-from customers.services.imports import import_job_create, import_job_run
 from staff.models import Team
 
 

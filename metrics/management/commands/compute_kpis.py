@@ -4,7 +4,8 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metrics.services.kpi_engine import kpi_days, kpi_missing_days, kpis_compute_days
+from metrics.services.kpi_engine import kpi_missing_days, kpis_compute_days
+from sitadmin.dates import kpi_days
 
 
 def _date(value: str) -> dt.date:

@@ -1,0 +1,280 @@
+"""Event ingestion (SPEC §3): validate a batch, store every valid item once, derive what follows.
+
+A batch costs a fixed number of queries, whatever its size up to `EVENTS_MAX_BATCH`: every
+reference (staff, scripts, sources, groups, customers, known ids, order numbers) is fetched in one
+query per kind, and events, orders and customers are written in bulk. Re-sent ids are skipped by
+the unique `client_id` (`ON CONFLICT DO NOTHING`), so two identical batches arriving together
+store each event once.
+"""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from campaigns.models import Group, Script
+from customers.events.effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
+from customers.events.parsing import GROUP_EVENTS, EventItem, event_parse
+from customers.models import Customer, Event, EventType, LeadSource, Order
+from customers.services.stages import customer_stages_refresh
+from sitadmin.bulk import rows_insert_ignoring_conflicts, rows_update
+from staff.models import Staff
+
+UNKNOWN_SOURCE_CODE = "unknown"
+
+
+@dataclass
+class EventIngestResult:
+    accepted: int = 0
+    duplicates: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
+
+
+def events_ingest(*, events: list) -> EventIngestResult:
+    """Store the valid events of `events` (dicts as in SPEC §3) and report the rest by index."""
+    result = EventIngestResult()
+    items: list[EventItem] = []
+    errors: dict[int, list[str]] = {}
+    for index, raw in enumerate(events):
+        item, problems = event_parse(index=index, raw=raw)
+        if problems:
+            errors[index] = problems
+        else:
+            items.append(item)
+    with transaction.atomic():
+        items = _items_resolve(items=items, errors=errors, result=result)
+        inserted, stored_meanwhile = _events_store(items=items, errors=errors)
+        result.duplicates += stored_meanwhile
+        result.accepted = len(inserted)
+        if inserted:
+            customer_ids = {event.customer_id for event in inserted}
+            group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
+            customers_owner_from_events(customer_ids=customer_ids)
+            customer_stages_refresh(customer_ids=customer_ids, cause="event")
+    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    result.errors = [
+        {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
+        for index, problems in sorted(errors.items())
+    ]
+    return result
+
+
+def _items_resolve(
+    *, items: list[EventItem], errors: dict[int, list[str]], result: EventIngestResult
+) -> list[EventItem]:
+    """Drop duplicates and items naming unknown staff/scripts or used order numbers; attach the
+    database ids every remaining item needs (customers, groups and lead sources created on demand)."""
+    known_ids = set(
+        Event.objects.filter(client_id__in={item.client_id for item in items}).values_list("client_id", flat=True)
+    )
+    staff_ids = dict(
+        Staff.objects.filter(user__username__in={item.staff for item in items if item.staff}).values_list(
+            "user__username", "pk"
+        )
+    )
+    script_ids = dict(
+        Script.objects.filter(code__in={item.script for item in items if item.script}).values_list("code", "pk")
+    )
+    used_order_nos = set(
+        Order.objects.filter(order_no__in={item.order_no for item in items if item.order_no}).values_list(
+            "order_no", flat=True
+        )
+    )
+
+    kept: list[EventItem] = []
+    seen_ids: set[str] = set()
+    batch_order_nos: set[str] = set()
+    for item in items:
+        if item.client_id in known_ids or item.client_id in seen_ids:
+            result.duplicates += 1
+            continue
+        problems = []
+        if item.staff and item.staff not in staff_ids:
+            problems.append(f"staff: unknown username '{item.staff}'")
+        if item.script and item.script not in script_ids:
+            problems.append(f"script: unknown script code '{item.script}'")
+        if item.order_no and (item.order_no in used_order_nos or item.order_no in batch_order_nos):
+            problems.append(f"order_no: '{item.order_no}' is already used by another order")
+        if problems:
+            errors[item.index] = problems
+            continue
+        seen_ids.add(item.client_id)
+        if item.order_no:
+            batch_order_nos.add(item.order_no)
+        item.staff_id = staff_ids.get(item.staff)
+        item.script_id = script_ids.get(item.script)
+        kept.append(item)
+    if not kept:
+        return kept
+
+    # A source code a client names before anyone registered it is kept, not refused: the lead source
+    # is created (kind ads, like `unknown`) for a manager to name and classify.
+    source_ids = _codes_ensure(
+        model=LeadSource,
+        codes={item.source for item in kept if item.source} | {UNKNOWN_SOURCE_CODE},
+        defaults={"kind": LeadSource.Kind.ADS},
+    )
+    group_ids = _codes_ensure(model=Group, codes={item.group for item in kept if item.group})
+    for item in kept:
+        item.source_id = source_ids.get(item.source)
+    customer_ids = _customers_ensure(items=kept, unknown_source_id=source_ids[UNKNOWN_SOURCE_CODE])
+    for item in kept:
+        item.group_id = group_ids.get(item.group)
+        item.customer_id = customer_ids[id(item)]
+    return kept
+
+
+def _codes_ensure(*, model, codes: set[str], defaults: dict | None = None) -> dict[str, int]:
+    """Ids by code of `model` rows, creating the missing ones (named by their code)."""
+    if not codes:
+        return {}
+    found = dict(model.objects.filter(code__in=codes).values_list("code", "pk"))
+    missing = codes - set(found)
+    if missing:
+        model.objects.bulk_create(
+            [model(code=code, name=code, **(defaults or {})) for code in sorted(missing)], ignore_conflicts=True
+        )
+        found = dict(model.objects.filter(code__in=codes).values_list("code", "pk"))
+    return found
+
+
+def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict[int, int]:
+    """The customer id of every item (keyed by `id(item)`), creating unknown customers.
+
+    A customer is found by phone first, then by external_id; an item carrying both attaches the one
+    the customer lacks. A customer whose source is still `unknown` takes the source an event names.
+    """
+    phones = {item.phone for item in items if item.phone}
+    external_ids = {item.external_id for item in items if item.external_id}
+    existing = list(
+        Customer.objects.filter(Q(phone__in=phones) | Q(external_id__in=external_ids)).only(
+            "pk", "phone", "external_id", "source_id"
+        )
+    )
+    by_phone = {c.phone: c for c in existing if c.phone}
+    by_external = {c.external_id: c for c in existing if c.external_id}
+    changed: set[int] = set()
+    new: list[Customer] = []
+    item_customer: dict[int, Customer] = {}
+    # Items naming both a phone and an external id go first, so that the other items of the same
+    # new customer find it under either key.
+    for item in sorted(items, key=lambda i: (not (i.phone and i.external_id), i.at, i.client_id)):
+        customer = (by_phone.get(item.phone) if item.phone else None) or (
+            by_external.get(item.external_id) if item.external_id else None
+        )
+        if customer is None:
+            customer = Customer(source_id=unknown_source_id)
+            new.append(customer)
+        if item.phone and customer.phone is None and item.phone not in by_phone:
+            customer.phone = item.phone
+            by_phone[item.phone] = customer
+            changed.add(id(customer))
+        if item.external_id and customer.external_id is None and item.external_id not in by_external:
+            customer.external_id = item.external_id
+            by_external[item.external_id] = customer
+            changed.add(id(customer))
+        item_customer[id(item)] = customer
+    # Earliest first: a customer still of the `unknown` source takes its earliest event's source.
+    for item in sorted(items, key=lambda i: (i.at, i.client_id)):
+        customer = item_customer[id(item)]
+        if item.source_id and customer.source_id == unknown_source_id:
+            customer.source_id = item.source_id
+            changed.add(id(customer))
+
+    rows_update(
+        model=Customer,
+        columns=["id", "phone", "external_id", "source_id"],
+        rows=[[c.pk, c.phone, c.external_id, c.source_id] for c in existing if id(c) in changed],
+    )
+    if new:
+        # A customer created meanwhile by a concurrent batch is skipped here and found below.
+        Customer.objects.bulk_create(new, batch_size=BULK_BATCH_SIZE, ignore_conflicts=True)
+        new_phones = {c.phone for c in new if c.phone}
+        new_external = {c.external_id for c in new if c.external_id}
+        fresh = Customer.objects.filter(Q(phone__in=new_phones) | Q(external_id__in=new_external)).values_list(
+            "pk", "phone", "external_id"
+        )
+        pk_by_phone = {phone: pk for pk, phone, _ in fresh if phone}
+        pk_by_external = {ext: pk for pk, _, ext in fresh if ext}
+        for customer in new:
+            customer.pk = pk_by_phone.get(customer.phone) or pk_by_external.get(customer.external_id)
+    return {key: customer.pk for key, customer in item_customer.items()}
+
+
+_EVENT_COLUMNS = [
+    "client_id",
+    "type",
+    "at",
+    "customer_id",
+    "staff_id",
+    "script_id",
+    "group_id",
+    "direction",
+    "text",
+    "amount",
+    "order_no",
+    "source_id",
+    "received_at",
+]
+
+
+def _events_store(*, items: list[EventItem], errors: dict[int, list[str]]) -> tuple[list[EventItem], int]:
+    """Insert the events, then their orders; returns the events stored and how many ids a concurrent
+    batch stored meanwhile (duplicates too)."""
+    if not items:
+        return [], 0
+    now = timezone.now()
+    rows = [
+        [
+            item.client_id,
+            item.type,
+            item.at,
+            item.customer_id,
+            item.staff_id,
+            item.script_id,
+            item.group_id,
+            item.direction,
+            item.text,
+            item.amount,
+            item.order_no,
+            item.source_id,
+            now,
+        ]
+        for item in items
+    ]
+    stored = dict(
+        (client_id, pk)
+        for pk, client_id in rows_insert_ignoring_conflicts(
+            model=Event, columns=_EVENT_COLUMNS, rows=rows, conflict="client_id", returning=["id", "client_id"]
+        )
+    )
+    inserted = []
+    for item in items:
+        if item.client_id in stored:
+            item.pk = stored[item.client_id]
+            inserted.append(item)
+    orders = [event for event in inserted if event.type == EventType.ORDER]
+    if orders:
+        stored_orders = {
+            order_no
+            for (order_no,) in rows_insert_ignoring_conflicts(
+                model=Order,
+                columns=["order_no", "customer_id", "amount", "ordered_at", "event_id"],
+                rows=[[e.order_no, e.customer_id, e.amount, e.at, e.pk] for e in orders],
+                conflict="order_no",
+                returning=["order_no"],
+            )
+        }
+        # An order number taken by a concurrent import or batch since the check: the event goes too.
+        lost = [e for e in orders if e.order_no not in stored_orders]
+        if lost:
+            Event.objects.filter(pk__in=[e.pk for e in lost]).delete()
+            for event in lost:
+                errors[event.index] = [f"order_no: '{event.order_no}' is already used by another order"]
+            lost_pks = {e.pk for e in lost}
+            inserted = [e for e in inserted if e.pk not in lost_pks]
+    return inserted, len(items) - len(stored)

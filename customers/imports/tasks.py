@@ -1,0 +1,11 @@
+"""Celery tasks of the customers app: thin wrappers around services, taking ids."""
+
+from celery import shared_task
+
+from customers.imports.services import import_job_run
+
+
+@shared_task(acks_late=True)
+def import_run(job_id: int) -> str:
+    """Run one lead import; a finished job is left alone, so a redelivered message does nothing."""
+    return import_job_run(job_id=job_id).status
