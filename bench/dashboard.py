@@ -132,7 +132,7 @@ def main() -> None:
     from campaigns.models import Group, Script
     from customers.models import LeadSource
     from staff.models import Staff, Team
-    from tests.factories import StaffFactory
+    from tests.staff.factories import StaffFactory
 
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     if not reuse:

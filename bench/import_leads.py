@@ -84,7 +84,7 @@ def bench_world() -> None:
 
     from customers.models import LeadSource
     from staff.models import Staff, Team
-    from tests.factories import StaffFactory
+    from tests.staff.factories import StaffFactory
 
     call_command("migrate", verbosity=0)
     LeadSource.objects.create(code="bench", name="bench", kind="telesales")

@@ -223,11 +223,11 @@ def main() -> None:
 
     from campaigns.models import Group, Script
     from customers.models import Customer, LeadSource
+    from metrics.engine.compute import kpis_compute_day
     from metrics.models import DailyKpi
-    from metrics.services.kpi_engine import kpis_compute_day
     from sitadmin.dates import day_bounds
     from staff.models import Staff, Team
-    from tests.factories import StaffFactory
+    from tests.staff.factories import StaffFactory
 
     if not reuse:
         call_command("migrate", verbosity=0)

@@ -68,7 +68,7 @@ class CustomerAdminForm(forms.ModelForm):
         fields = ["phone", "external_id", "name", "remark", "source", "tags"]
 
     def clean_phone(self) -> str | None:
-        """Stored normalised, as imports and events key customers by it (SPEC §2)."""
+        """Stored normalised, as imports and events key customers by it (docs/domain.md §Vocabulary)."""
         raw = self.cleaned_data.get("phone")
         if not raw:
             return None
@@ -81,7 +81,7 @@ class CustomerAdminForm(forms.ModelForm):
 @admin.register(Customer)
 class CustomerAdmin(admin.ModelAdmin):
     form = CustomerAdminForm
-    # Owners and stages change only through their services, which record each change (SPEC §2).
+    # Owners and stages change only through their services, which record each change (docs/domain.md §Vocabulary).
     list_display = ["id", "name", "masked_phone", "external_id", "source", "owner", "stage", "created_at"]
     list_filter = ["stage", "source", "owner__team"]
     list_select_related = ["source", "owner__user"]

@@ -50,7 +50,7 @@ class Tag(models.Model):
 
 
 class Stage(models.TextChoices):
-    """Lifecycle stages in order (SPEC §2); `lost` stands apart."""
+    """Lifecycle stages in order (docs/domain.md §Vocabulary); `lost` stands apart."""
 
     LEAD = "lead", "线索"
     REQUESTED = "requested", "已申请"
@@ -160,7 +160,7 @@ class EventType(models.TextChoices):
 
 
 class Event(models.Model):
-    """A customer's journey, one fact at a time (SPEC §3). `client_id` makes re-sends idempotent."""
+    """A customer's journey, one fact at a time (docs/domain.md §Events). `client_id` makes re-sends idempotent."""
 
     class Direction(models.TextChoices):
         IN = "in", "客户发 in"

@@ -1,4 +1,4 @@
-"""Chinese mobile numbers as customers are keyed by them (SPEC §2)."""
+"""Chinese mobile numbers as customers are keyed by them (docs/domain.md §Vocabulary)."""
 
 import re
 from collections.abc import Iterable

@@ -1,4 +1,4 @@
-"""Reading customers, always within what the user may see (SPEC §2 roles)."""
+"""Reading customers, always within what the user may see (docs/domain.md §Vocabulary roles)."""
 
 import re
 from collections.abc import Mapping

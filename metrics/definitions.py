@@ -1,4 +1,4 @@
-"""Which KPI metrics each dimension carries (SPEC §4); a metric it does not carry is null there."""
+"""Which KPI metrics each dimension carries (docs/metrics.md); a metric it does not carry is null there."""
 
 from decimal import Decimal
 

@@ -43,7 +43,7 @@ RATE_METRICS = (
 
 
 class DailyKpi(models.Model):
-    """One row per (date, dimension, key): the KPIs of SPEC §4. A metric the dimension does not carry is null."""
+    """One row per (date, dimension, key): the KPIs of docs/metrics.md (null where the dimension lacks it)."""
 
     date = models.DateField()
     dimension = models.CharField(max_length=8, choices=Dimension.choices)

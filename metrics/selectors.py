@@ -1,4 +1,4 @@
-"""Reads of the precomputed KPI tables (SPEC §4). Nothing here touches events: only `DailyKpi` and
+"""Reads of the precomputed KPI tables (docs/metrics.md). Nothing here touches events: only `DailyKpi` and
 `KpiComputation`, a handful of queries whatever the length of the range."""
 
 import datetime as dt
@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
 from metrics.models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
-from metrics.report_selectors import funnel_report, group_effect_report, repurchase_report, script_report
+from metrics.reports.selectors import funnel_report, group_effect_report, repurchase_report, script_report
 from sitadmin.dates import day_bounds, kpi_days
 from staff.models import Staff
 from staff.roles import role_for, staff_for
@@ -57,7 +57,7 @@ def kpi_summary(
     keys: Collection[str] | None = None,
     denominators: bool = False,
 ) -> list[dict]:
-    """One row per key with a daily row in the range: the range summary of SPEC §4.
+    """One row per key with a daily row in the range: the range summary of docs/metrics.md.
 
     Counts are summed over the days (`buyers`, `active_customers` as customer-days), `fans_total`,
     `group_members` and `headcount` are taken at `date_to`, every rate is a ratio of sums

@@ -9,7 +9,7 @@ import datetime as dt
 from celery import group, shared_task
 from django.db import OperationalError
 
-from metrics.services.kpi_engine import kpi_recent_days, kpis_compute_day
+from metrics.engine.compute import kpi_recent_days, kpis_compute_day
 from sitadmin.dates import kpi_days
 
 # A day's computation queued for longer than this is superseded by a later run anyway.

@@ -4,6 +4,9 @@ import datetime as dt
 
 from django.utils import timezone
 
+# The longest range a KPI page or API answer covers: a year, leap day included.
+MAX_RANGE_DAYS = 366
+
 
 def day_bounds(day: dt.date, *, days: int = 1) -> tuple[dt.datetime, dt.datetime]:
     """Start of `day` and start of `day + days`, as aware datetimes in TIME_ZONE."""

@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "sitadmin.errors.FriendlyErrorsMiddleware",
 ]
 
 ROOT_URLCONF = "sitadmin.urls"
@@ -159,7 +160,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# Product settings (SPEC §4, §5, §6).
+# Product settings (docs/metrics.md, §5, §6).
 KPI_COHORT_DAYS = env.int("KPI_COHORT_DAYS", default=7)
 ACTIVE_MESSAGE_THRESHOLD = env.int("ACTIVE_MESSAGE_THRESHOLD", default=3)
 REMARK_FORMAT = env.str("REMARK_FORMAT", default="{date:%Y%m%d}-{name}-{stage}")

@@ -16,7 +16,8 @@ FEATURES = (
     "customers.imports.urls",
     "customers.ownership.urls",
     "campaigns.urls",
-    "metrics.urls",
+    "metrics.api.urls",
+    "metrics.dashboard.urls",
 )
 _modules = [import_module(name) for name in FEATURES]
 
@@ -30,3 +31,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     *[p for m in _modules for p in m.urlpatterns],
 ]
+
+handler403 = "sitadmin.errors.permission_denied"
+handler404 = "sitadmin.errors.page_not_found"
+handler500 = "sitadmin.errors.server_error"

@@ -5,7 +5,7 @@ from django.utils import timezone
 
 from campaigns.models import SopTask
 from customers.selectors import customer_list_for
-from metrics.views import overview
+from metrics.dashboard.views import overview
 from sitadmin.dates import day_bounds
 from staff.models import Staff
 from staff.roles import role_for, staff_for

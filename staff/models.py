@@ -70,7 +70,7 @@ class Staff(models.Model):
 
 
 class CompetencyDimension(models.Model):
-    """A competency scored in evaluations (能力维度). The five of SPEC §6 ship in the first migration."""
+    """A competency scored in evaluations (能力维度); the five of docs/domain.md §Evaluation ship with the schema."""
 
     code = models.SlugField(max_length=64, unique=True)
     name_zh = models.CharField(max_length=100)

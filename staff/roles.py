@@ -1,4 +1,4 @@
-"""Who a user is in sitadmin, and which rows they may see (SPEC §2 roles).
+"""Who a user is in sitadmin, and which rows they may see (docs/domain.md §Vocabulary roles).
 
 Every list, detail, filter and count is scoped through these helpers:
 manager (or superuser) sees everything, a team lead their own team, an operator their own rows.

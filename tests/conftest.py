@@ -14,8 +14,7 @@ from rest_framework.test import APIClient
 
 from sitadmin.celery import app as celery_app
 from staff.models import Staff
-
-from .factories import StaffFactory, TeamFactory
+from tests.staff.factories import StaffFactory, TeamFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 DIMENSIONS_MIGRATION = importlib.import_module("staff.migrations.0002_competency_dimensions")

@@ -12,11 +12,12 @@ from django.utils import timezone
 from campaigns.models import SopTask
 from customers.models import Event, OwnershipPeriod
 from customers.ownership.services import customers_assign_owner
-from metrics.models import DailyKpi
 from staff.evaluations.scoring import evaluation_create
-from staff.models import EvaluationScore, ReviewCycle, Staff
-
-from .factories import CustomerFactory, GroupFactory, ScriptFactory, StaffFactory, TagFactory, UserFactory
+from staff.models import EvaluationScore, Staff
+from tests.campaigns.factories import GroupFactory, ScriptFactory
+from tests.customers.factories import CustomerFactory, EventFactory, TagFactory
+from tests.metrics.factories import DailyKpiFactory
+from tests.staff.factories import ReviewCycleFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,11 +32,11 @@ def admin_client_with_data(client, operator):
     customer.tags.add(TagFactory(code="knee"))
     at = timezone.make_aware(dt.datetime(2026, 11, 20, 10, 0))
     customers_assign_owner(assignments={customer.pk: operator.pk}, at=at, cause=OwnershipPeriod.Cause.MANUAL)
-    Event.objects.create(client_id="e1", type="friend_added", at=at, customer=customer, staff=operator)
+    EventFactory(client_id="e1", type="friend_added", at=at, customer=customer, staff=operator)
     ScriptFactory(code="s1")
     group = GroupFactory(code="g1", owner=operator)
     SopTask.objects.create(staff=operator, group=group, title="早安问候", due_at=at)
-    DailyKpi.objects.create(date=at.date(), dimension="org", key="", requests=3, computed_at=at)
+    DailyKpiFactory(date=at.date(), dimension="org", key="", requests=3, computed_at=at)
     client.force_login(superuser)
     return client
 
@@ -132,9 +133,7 @@ def test_admin_stores_a_customer_phone_normalised_and_refuses_a_bad_one(admin_cl
 
 def test_admin_cannot_change_add_or_delete_evaluation_scores(admin_client_with_data, operator):
     # The total and decision are computed from the scores by the evaluation service; the admin only reads them.
-    cycle = ReviewCycle.objects.create(
-        code="nov", name="十一月", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30)
-    )
+    cycle = ReviewCycleFactory(code="nov", name="十一月", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
     codes = ["user_ops", "learning", "execution", "analysis", "product_selection"]
     evaluation = evaluation_create(staff=operator, cycle=cycle, scores=dict.fromkeys(codes, 8), reviewer=operator.user)
     score = EvaluationScore.objects.filter(evaluation=evaluation).select_related("dimension").first()

@@ -9,6 +9,7 @@ from django.core.management import call_command
 from campaigns.models import Group, Script, SopTask
 from customers.models import Customer, Event, LeadSource, Stage
 from staff.models import ReviewCycle, Staff
+from tests.customers.factories import LeadSourceFactory
 
 
 def _fingerprint() -> tuple:
@@ -51,7 +52,7 @@ def test_seed_demo_builds_the_organisation_and_is_deterministic():
 
 @pytest.mark.django_db
 def test_if_empty_does_nothing_when_customers_exist():
-    Customer.objects.create(phone="13800000001", source=LeadSource.objects.create(code="x", name="x", kind="ads"))
+    Customer.objects.create(phone="13800000001", source=LeadSourceFactory(code="x", name="x", kind="ads"))
     call_command("seed_demo", "--if-empty", "--customers", "50", stdout=io.StringIO())
     assert Customer.objects.count() == 1
     assert not Event.objects.exists()

@@ -1,4 +1,4 @@
-"""SPEC §4's worked example: its file, and the teams, staff, sources and scripts its events name.
+"""the worked example in docs/metrics.md: its file, and the teams, staff, sources and scripts its events name.
 
 Read from `../shared/examples/`, or from the copy in `tests/data/` when the checkout stands alone.
 """
@@ -7,10 +7,9 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from campaigns.models import Script
-from customers.models import LeadSource
-
-from .factories import StaffFactory, TeamFactory
+from tests.campaigns.factories import ScriptFactory
+from tests.customers.factories import LeadSourceFactory
+from tests.staff.factories import StaffFactory, TeamFactory
 
 _SHARED = Path(__file__).resolve().parents[2] / "shared" / "examples" / "kpi-worked-example.json"
 _COPY = Path(__file__).resolve().parent / "data" / "kpi-worked-example.json"
@@ -33,6 +32,6 @@ def worked_example_world(example: dict) -> None:
             left_on=dt.date.fromisoformat(info["left_on"]) if info["left_on"] else None,
         )
     for code, kind in example["lead_sources"].items():
-        LeadSource.objects.create(code=code, name=code, kind=kind)
+        LeadSourceFactory(code=code, name=code, kind=kind)
     for code in example["scripts"]:
-        Script.objects.create(code=code, name=code)
+        ScriptFactory(code=code, name=code)

@@ -1,4 +1,4 @@
-"""POST /api/v1/events/ (SPEC §3): a thin layer over `events_ingest`."""
+"""POST /api/v1/events/ (docs/domain.md §Events): a thin layer over `events_ingest`."""
 
 from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer

@@ -1,4 +1,4 @@
-"""What follows from newly stored events: group memberships and the owner rule (SPEC §2)."""
+"""What follows from newly stored events: group memberships and the owner rule (docs/domain.md §Vocabulary)."""
 
 import datetime as dt
 
@@ -56,7 +56,7 @@ def group_memberships_refresh(*, events: list) -> None:
 
 
 def customers_owner_from_events(*, customer_ids: set[int]) -> int:
-    """The owner rule of SPEC §2 for these customers; returns how many owners were set or moved.
+    """The owner rule of docs/domain.md §Vocabulary for these customers; returns how many owners were set or moved.
 
     A customer without an owner gets the staff of its first friend_added, from that event's time.
     An owner that came from this rule follows the earliest friend_added when an earlier one

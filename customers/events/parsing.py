@@ -1,4 +1,4 @@
-"""Checking one incoming event (SPEC §3) without the database: fields, types, time, phone, amount."""
+"""Checking one incoming event (docs/domain.md §Events) without the database: fields, types, time, phone, amount."""
 
 import datetime as dt
 import re

@@ -1,4 +1,4 @@
-"""Event ingestion (SPEC §3): validate a batch, store every valid item once, derive what follows.
+"""Event ingestion (docs/domain.md §Events): validate a batch, store every valid item once, derive what follows.
 
 A batch costs a fixed number of queries, whatever its size up to `EVENTS_MAX_BATCH`: every
 reference (staff, scripts, sources, groups, customers, known ids, order numbers) is fetched in one
@@ -35,7 +35,7 @@ class EventIngestResult:
 
 
 def events_ingest(*, events: list) -> EventIngestResult:
-    """Store the valid events of `events` (dicts as in SPEC §3) and report the rest by index."""
+    """Store the valid events of `events` (dicts as in docs/domain.md §Events) and report the rest by index."""
     result = EventIngestResult()
     items: list[EventItem] = []
     errors: dict[int, list[str]] = {}

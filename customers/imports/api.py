@@ -1,4 +1,4 @@
-"""Lead-import API (SPEC §5): upload, follow a job, download its row report, run it again."""
+"""Lead-import API (docs/domain.md §Imports): upload, follow a job, download its row report, run it again."""
 
 import csv
 

@@ -1,4 +1,4 @@
-"""Lead imports (SPEC §5): a file in, every data row accounted for, new customers allocated.
+"""Lead imports (docs/domain.md §Imports): a file in, every data row accounted for, new customers allocated.
 
 Each data row ends as exactly one of:
 - created: a phone not seen before becomes a customer (stage `lead`, the job's source);

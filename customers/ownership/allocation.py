@@ -1,4 +1,4 @@
-"""Who gets which new customer (SPEC §5 allocation), planned without writing anything.
+"""Who gets which new customer (docs/domain.md §Imports allocation), planned without writing anything.
 
 `allocation_plan` is pure and deterministic: the same customers, team state and rule give the same
 plan; `AllocationDealer` gives the same owners a chunk at a time. Imports deal their new customers

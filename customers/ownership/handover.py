@@ -1,6 +1,6 @@
-"""Customer hand-over when a staff member leaves or transfers (离职继承 / 在职转接, SPEC §6).
+"""Customer hand-over when a staff member leaves or transfers (离职继承 / 在职转接, docs/domain.md §Evaluation).
 
-The leaver's customers go to the team's other active operators by an allocation rule of SPEC §5
+The leaver's customers go to the team's other active operators by an allocation rule of docs/domain.md §Imports
 (the planner in `customers.services.allocation`), through the ownership service so each customer's
 history says who owned it from when to when. Stages and tags are not touched. Customers nobody can
 take (every operator at capacity) stay with the leaver and are reported; running the hand-over

@@ -1,4 +1,4 @@
-"""Changing customers' owners, keeping every change as an ownership period (SPEC §2).
+"""Changing customers' owners, keeping every change as an ownership period (docs/domain.md §Vocabulary).
 
 Every path that sets an owner (a change by hand, hand-over, the first friend_added event, import
 allocation) goes through `customers_assign_owner` or `customers_assign_owner_bulk`, so the owner on any

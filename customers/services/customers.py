@@ -1,4 +1,4 @@
-"""Changing a customer by hand: stage, tags, owner and remark (SPEC §5 PATCH)."""
+"""Changing a customer by hand: stage, tags, owner and remark (docs/domain.md §Imports PATCH)."""
 
 from collections.abc import Mapping
 from typing import Any

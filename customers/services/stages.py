@@ -1,4 +1,4 @@
-"""Lifecycle stages derived from history (SPEC §2), whatever order the events arrived in.
+"""Lifecycle stages derived from history (docs/domain.md §Vocabulary), whatever order the events arrived in.
 
 `lost` while the latest friend_added/friend_deleted (by at, then id) is a deletion; otherwise the
 furthest stage reached: repeat_buyer (2+ orders), buyer (1), grouped, fan, requested, lead.

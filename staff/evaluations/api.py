@@ -1,4 +1,4 @@
-"""The evaluation API (SPEC §6): dimensions, review cycles, evaluations, evidence, overview,
+"""The evaluation API (docs/domain.md §Evaluation): dimensions, review cycles, evaluations, evidence, overview,
 leaderboard and hand-over. Thin: validate, call one service or selector, shape the answer."""
 
 from django.db.models import Max

@@ -1,4 +1,4 @@
-"""The evidence beside the evaluation form (SPEC §6): what the data says about a staff member in a cycle.
+"""The evidence beside the evaluation form (docs/domain.md §Evaluation): what the data says of a staff member.
 
 KPIs come only from the precomputed tables through `metrics.selectors` (range summaries are ratios
 of sums, never averages of daily rates), over the cycle's days up to its last computed KPI day.

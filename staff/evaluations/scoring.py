@@ -1,4 +1,4 @@
-"""Scoring staff on the competency dimensions and deciding 进 / 留 / 转 / 退 (SPEC §6).
+"""Scoring staff on the competency dimensions and deciding 进 / 留 / 转 / 退 (docs/domain.md §Evaluation).
 
 `total = 10 × Σ(weight × score) / Σ weight` over the dimensions active when the evaluation is made,
 rounded to one decimal half up (79.95 → 80.0) with `Decimal`, never binary floats. Each score keeps

@@ -1,4 +1,4 @@
-"""Reads for evaluations: who may see and score whom, lists, and the cycle overview (SPEC §6).
+"""Reads for evaluations: who may see and score whom, lists, and the cycle overview (docs/domain.md §Evaluation).
 
 Scoping: managers see every evaluation, a team lead those of their team's members, an operator only
 their own (read-only). Scoring: managers anyone, team leads the members of their own team (and

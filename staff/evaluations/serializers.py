@@ -1,4 +1,4 @@
-"""Validation and shape of the evaluation API (SPEC §6); the writes happen in services."""
+"""Validation and shape of the evaluation API (docs/domain.md §Evaluation); the writes happen in services."""
 
 from rest_framework import serializers
 

@@ -1,8 +1,7 @@
 import pytest
 
-from tests.factories import DEMO_PASSWORD
-
-from .conftest import login, screenshot
+from tests.conftest import login, screenshot
+from tests.staff.factories import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -6,21 +6,12 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from customers.models import Order
 from staff.models import Staff
-from tests.factories import (
-    DEMO_PASSWORD,
-    CustomerFactory,
-    DailyKpiFactory,
-    GroupFactory,
-    KpiComputationFactory,
-    LeadSourceFactory,
-    ScriptFactory,
-    StaffFactory,
-    TeamFactory,
-)
-
-from .conftest import login, screenshot
+from tests.campaigns.factories import GroupFactory, ScriptFactory
+from tests.conftest import login, screenshot
+from tests.customers.factories import CustomerFactory, LeadSourceFactory, OrderFactory
+from tests.metrics.factories import DailyKpiFactory, KpiComputationFactory
+from tests.staff.factories import DEMO_PASSWORD, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +86,7 @@ def dashboard_data(manager):
     for n in range(6):
         customer = CustomerFactory(source=tele, owner=operators[n % 2], phone=f"1380013{n:04d}")
         if n < 2:
-            Order.objects.create(order_no=f"o{n}", customer=customer, amount=Decimal("199"), ordered_at=timezone.now())
+            OrderFactory(order_no=f"o{n}", customer=customer, amount=Decimal("199"), ordered_at=timezone.now())
     return {"yesterday": yesterday}
 
 

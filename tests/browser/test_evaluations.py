@@ -4,11 +4,11 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from metrics.models import DailyKpi
-from staff.models import Evaluation, RevenueTier, ReviewCycle
-from tests.factories import DEMO_PASSWORD, CustomerFactory, StaffFactory
-
-from .conftest import login, screenshot
+from staff.models import Evaluation
+from tests.conftest import login, screenshot
+from tests.customers.factories import CustomerFactory
+from tests.metrics.factories import DailyKpiFactory
+from tests.staff.factories import DEMO_PASSWORD, RevenueTierFactory, ReviewCycleFactory, StaffFactory
 
 pytestmark = pytest.mark.browser
 
@@ -18,14 +18,14 @@ DAYS = [dt.date(2026, 11, 1) + dt.timedelta(days=i) for i in range(7)]
 @pytest.fixture
 def evaluation_data(team, team_lead, operator):
     StaffFactory(team=team, user__username="op2", name="李四")
-    cycle = ReviewCycle.objects.create(
+    cycle = ReviewCycleFactory(
         code="nov", name="2026 年 11 月", starts_on=DAYS[0], ends_on=DAYS[-1], revenue_baseline=Decimal("1000")
     )
-    RevenueTier.objects.create(cycle=cycle, name="A", min_revenue=Decimal("1000"), reward="¥500")
+    RevenueTierFactory(cycle=cycle, name="A", min_revenue=Decimal("1000"), reward="¥500")
     now = timezone.now()
     for i, day in enumerate(DAYS):
         for username, converted in (("op1", 2 + i % 3), ("op2", 3)):
-            DailyKpi.objects.create(
+            DailyKpiFactory(
                 date=day,
                 dimension="staff",
                 key=username,

@@ -4,9 +4,9 @@ import pytest
 
 from customers.models import Customer
 from staff.models import Staff
-from tests.factories import DEMO_PASSWORD, LeadSourceFactory, StaffFactory, TeamFactory
-
-from .conftest import login, screenshot
+from tests.conftest import login, screenshot
+from tests.customers.factories import LeadSourceFactory
+from tests.staff.factories import DEMO_PASSWORD, StaffFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -4,7 +4,7 @@ import datetime as dt
 
 from django.core.management.base import BaseCommand, CommandError
 
-from metrics.services.kpi_engine import kpi_missing_days, kpis_compute_days
+from metrics.engine.compute import kpi_missing_days, kpis_compute_days
 from sitadmin.dates import kpi_days
 
 

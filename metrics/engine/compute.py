@@ -1,0 +1,218 @@
+"""The KPI engine: one day's rows of every dimension, computed set-based and replaced atomically.
+
+`kpis_compute_day` runs three set-based statements (the cohorts; the friends and group members at
+the end of the day; the day's messages, deletions, orders and group activity), side by side on
+PostgreSQL, and one small query for headcount, turns their per-key sums into `DailyKpi` rows, and
+replaces the day's rows in a single transaction: a crash leaves the old rows or the new ones,
+never a mix.
+"""
+
+import datetime as dt
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import Min
+from django.utils import timezone
+from tqdm import tqdm
+
+from customers.models import Event
+from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, ratio
+from metrics.engine import sql as kpi_sql
+from metrics.models import DailyKpi, Dimension, KpiComputation
+from sitadmin.dates import day_bounds, kpi_days
+from staff.models import Staff
+
+
+def _params(day: dt.date) -> dict:
+    start, end = day_bounds(day)
+    _, window_end = day_bounds(day, days=settings.KPI_COHORT_DAYS)
+    adapt = connection.ops.adapt_datetimefield_value
+    return {
+        "start": adapt(start),
+        "end": adapt(end),
+        "window_end": adapt(window_end),
+        "threshold": settings.ACTIVE_MESSAGE_THRESHOLD,
+    }
+
+
+# PostgreSQL: JIT compilation of these one-off statements costs more than it saves, and their
+# hashes and sorts over a day's events need more than the default 4 MB of work memory.
+POSTGRES_SESSION = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
+
+
+def _fetch_all(statements: list[tuple[str, tuple[str, ...]]], params: dict) -> list[tuple[list[tuple], tuple]]:
+    """Run the family statements in one read transaction; returns (rows, columns) per statement."""
+    results = []
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for setting in POSTGRES_SESSION:
+                cursor.execute(setting)
+        for sql, columns in statements:
+            cursor.execute(sql, params)
+            results.append((cursor.fetchall(), columns))
+    return results
+
+
+def _fetch_in_thread(statement: tuple[str, tuple[str, ...]], params: dict) -> tuple[list[tuple], tuple]:
+    try:
+        return _fetch_all([statement], params)[0]
+    finally:
+        # Each thread has its own connection; close it rather than leave it to the server's timeout.
+        connection.close()
+
+
+def _fetch_family_results(
+    statements: list[tuple[str, tuple[str, ...]]], params: dict
+) -> list[tuple[list[tuple], tuple]]:
+    """The family statements' results, in order.
+
+    On PostgreSQL, outside a caller's transaction, the later statements run on their own connections
+    while the first runs here: the statements are independent reads and the day's time is their
+    longest one instead of their sum. Inside a transaction (rows the caller has not committed yet)
+    and on SQLite, one connection runs them in turn.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block or len(statements) < 2:
+        return _fetch_all(statements, params)
+    with ThreadPoolExecutor(max_workers=len(statements) - 1) as pool:
+        others = [pool.submit(_fetch_in_thread, statement, params) for statement in statements[1:]]
+        first = _fetch_all(statements[:1], params)
+        return first + [future.result() for future in others]
+
+
+_TARGET = {"revenue_cents": "revenue"}
+
+
+class _Rows:
+    """The day's rows by (dimension, key), each starting at zero for what its dimension carries.
+
+    `revenue_cents` and `reply_seconds` are working columns folded into `revenue` and
+    `first_reply_minutes`.
+    """
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str], dict] = {}
+
+    def get(self, dimension: str, key: str) -> dict:
+        row = self.rows.get((dimension, key))
+        if row is None:
+            carried = DIMENSION_METRICS[dimension]
+            row = {m: (0 if m in carried else None) for m in ALL_METRICS}
+            if "revenue" in carried:
+                row["revenue"] = Decimal("0.00")
+            row["reply_seconds"] = 0.0
+            self.rows[(dimension, key)] = row
+        return row
+
+    def add(self, result: list[tuple], columns: tuple[str, ...]) -> None:
+        for dimension, key, *values in result:
+            row = self.get(dimension, key or "")
+            for column, value in zip(columns, values, strict=True):
+                # Columns a statement returns for every dimension but the row does not carry stay null.
+                if value is None or row[_TARGET.get(column, column)] is None:
+                    continue
+                if column == "revenue_cents":
+                    row["revenue"] += (Decimal(int(value)) / 100).quantize(CENT)
+                elif column == "reply_seconds":
+                    row["reply_seconds"] += float(value)
+                else:
+                    row[column] += int(value)
+
+
+def _headcount(rows: _Rows, day: dt.date) -> None:
+    """Staff of every role on the payroll on `day`: org all, team its current members, staff 1 or 0."""
+    on_payroll = Staff.objects.filter(joined_on__lte=day).exclude(left_on__lte=day)
+    org = rows.get(Dimension.ORG, "")
+    for username, team_code in on_payroll.values_list("user__username", "team__code"):
+        org["headcount"] += 1
+        rows.get(Dimension.STAFF, username)["headcount"] += 1
+        if team_code:
+            rows.get(Dimension.TEAM, team_code)["headcount"] += 1
+
+
+def _finish(row: dict) -> dict:
+    replied = row["chats_replied"]
+    reply_seconds = row.pop("reply_seconds")
+    for rate, (num, den) in RATE_OF_SUMS.items():
+        if row[den] is not None:
+            row[rate] = ratio(row[num], row[den])
+    if row["chats"] is not None:
+        row["first_reply_minutes"] = ratio(reply_seconds / 60.0, replied)
+    if row["headcount"] is not None:
+        row["revenue_per_head"] = ratio(row["revenue"], row["headcount"])
+        row["fans_per_head"] = ratio(row["fans_total"], row["headcount"])
+    return row
+
+
+def kpis_rows_for_day(*, day: dt.date) -> list[dict]:
+    """Every non-zero row of `day` (plus the org row), without writing anything."""
+    params = _params(day)
+    rows = _Rows()
+    rows.get(Dimension.ORG, "")
+    day_sql = kpi_sql.DAY_SQL.replace("{reply_seconds}", kpi_sql.REPLY_SECONDS[connection.vendor])
+    statements = [
+        (kpi_sql.HELD_SQL, kpi_sql.STATE_COLUMNS),
+        (day_sql, kpi_sql.STATE_COLUMNS),
+        (kpi_sql.COHORT_SQL, kpi_sql.COHORT_COLUMNS),
+    ]
+    for result, columns in _fetch_family_results(statements, params):
+        rows.add(result, columns)
+    _headcount(rows, day)
+    result = []
+    for (dimension, key), row in sorted(rows.rows.items()):
+        has_value = any(row[m] for m in ALL_METRICS if row[m] is not None)
+        if has_value or dimension == Dimension.ORG:
+            result.append({"date": day, "dimension": dimension, "key": key, **_finish(row)})
+    return result
+
+
+def kpis_compute_day(*, day: dt.date) -> int:
+    """Compute and store every KPI row of `day`, replacing its old rows in one transaction.
+
+    Idempotent: the same events give the same rows however often it runs. Returns the row count.
+    """
+    started = time.monotonic()
+    rows = kpis_rows_for_day(day=day)
+    now = timezone.now()
+    with transaction.atomic():
+        DailyKpi.objects.filter(date=day).delete()
+        DailyKpi.objects.bulk_create([DailyKpi(computed_at=now, **row) for row in rows], batch_size=2000)
+        KpiComputation.objects.update_or_create(
+            date=day,
+            defaults={
+                "computed_at": now,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+                "rows": len(rows),
+            },
+        )
+    return len(rows)
+
+
+def kpis_compute_days(*, days: Sequence[dt.date], progress: bool = False) -> int:
+    """Compute every one of `days` in turn, with a progress bar on stderr when `progress`. Returns rows."""
+    rows = 0
+    for day in tqdm(days, desc="KPI days", unit="day", disable=not (progress and days)):
+        rows += kpis_compute_day(day=day)
+    return rows
+
+
+def kpi_recent_days(*, today: dt.date | None = None) -> list[dt.date]:
+    """The last W complete days (today - W .. yesterday): the nightly recompute completes their cohorts."""
+    today = today or timezone.localdate()
+    return kpi_days(today - dt.timedelta(days=settings.KPI_COHORT_DAYS), today - dt.timedelta(days=1))
+
+
+def kpi_missing_days(*, today: dt.date | None = None) -> list[dt.date]:
+    """Days from the first event's day to yesterday never computed, plus the last W days."""
+    today = today or timezone.localdate()
+    first_at = Event.objects.aggregate(first=Min("at"))["first"]
+    recent = set(kpi_recent_days(today=today))
+    if first_at is None:
+        return sorted(recent)
+    first_day = timezone.localtime(first_at).date()
+    every = kpi_days(first_day, today - dt.timedelta(days=1))
+    computed = set(KpiComputation.objects.filter(date__gte=first_day, date__lt=today).values_list("date", flat=True))
+    return sorted(recent | {d for d in every if d not in computed})
