@@ -75,7 +75,8 @@ class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return scope_staff(Staff.objects.select_related("user", "team"), self.request.user)
+        staff = Staff.objects.select_related("user", "team").prefetch_related("team_memberships__team")
+        return scope_staff(staff, self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = StaffInputSerializer(data=request.data)
