@@ -20,14 +20,13 @@ class TeamChangeError(ValueError):
         self.message = message
 
 
-def team_change_problem(
-    *, staff: Staff, team: Team | None, since: dt.date | None, status: str
-) -> TeamChangeError | None:
-    """Why moving `staff` (whose status will be `status`) to `team` from `since` is refused, or None.
+def team_change_problem(*, staff: Staff, since: dt.date | None, exited: bool = False) -> TeamChangeError | None:
+    """Why moving `staff` to another team from `since` (default today) is refused, or None.
 
-    Refused: an exited staff member; a day after today; a day on or before their last change of team.
+    Refused: a staff member who has exited (`exited`) and stays so; a day after today; a day on or
+    before their last change of team.
     """
-    if status == Staff.Status.EXITED:
+    if exited:
         return TeamChangeError("team", "已离职员工不能调组 an exited staff member cannot change team.")
     today = timezone.localdate()
     if since is None:
@@ -47,11 +46,12 @@ def staff_team_change(*, staff: Staff, team: Team | None, since: dt.date | None 
     """Move `staff` to `team` from `since` (default today) on; their days before `since` keep their old team.
 
     The first change also records the team the staff member was created in, from the start. Raises
-    TeamChangeError (nothing written) when `team_change_problem` refuses the change.
+    TeamChangeError (nothing written) when the day is refused by `team_change_problem`; whether the
+    staff member may move at all (not exited) is the caller's check, made before their status changes.
     """
     staff = Staff.objects.select_for_update().get(pk=staff.pk)
     since = since or timezone.localdate()
-    problem = team_change_problem(staff=staff, team=team, since=since, status=staff.status)
+    problem = team_change_problem(staff=staff, since=since)
     if problem is not None:
         raise problem
     if team == staff.team:
