@@ -17,6 +17,7 @@ from customers.models import Event, LeadSource
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
 
+from .comparisons.same_day import SAME_DAY, SAME_DAY_LABELS, headline_same_day
 from .definitions import RATE_OF_SUMS
 from .models import Dimension
 from .selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
@@ -182,8 +183,9 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
             change_prev = _change(value, prev_value, kind=h.kind)
             change_week = _change(value, week_value, kind=h.kind)
         series = [_trend_point(daily.get(d), h.metric) for d in trend_days]
-        headlines.append(
-            {
+        same_day = SAME_DAY.get(h.metric, (None,))[0]
+        headline = headline_same_day(
+            headline={
                 "metric": h.metric,
                 "label": h.label,
                 "kind": h.kind,
@@ -201,9 +203,18 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
                     "values": series,
                     "provisional": [d.isoformat() for d in trend_days if h.cohort and d in provisional],
                     "provisionalLabel": str(_("暂定")),
+                    # The same-day rate beside the complete one: final every day, the tail included.
+                    "sameDay": [_trend_point(daily.get(d), same_day) for d in trend_days] if same_day else None,
+                    "sameDayName": str(SAME_DAY_LABELS[h.metric]) if same_day else None,
                 },
-            }
+            },
+            current=current,
+            previous=previous,
+            week=week,
+            provisional=h.cohort and bool(provisional_in_range),
+            change=_change,
         )
+        headlines.append(headline)
 
     return {
         "scope_dimension": dimension,
