@@ -16,6 +16,7 @@ from campaigns.models import Script
 from customers.models import Event, LeadSource
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
+from staff.teams.selectors import staff_teams_on
 
 from .comparisons.same_day import SAME_DAY, SAME_DAY_LABELS, headline_same_day
 from .definitions import RATE_OF_SUMS
@@ -340,6 +341,9 @@ def staff_board_for(*, user, date_from: dt.date, date_to: dt.date, sort: str = "
             "user__username", "name", "team__code", "team__name", "status"
         )
     }
+    # Each person is compared with the team they were in at the end of the range (team history).
+    for username, team in staff_teams_on(day=date_to, usernames=people).items():
+        people[username].update(team__code=team["code"], team__name=team["name"])
     by_team: dict[str | None, list[dict]] = {}
     for row in rows:
         by_team.setdefault((people.get(row["key"]) or {}).get("team__code"), []).append(row)

@@ -5,7 +5,7 @@ from collections.abc import Iterable
 
 from django.db.models import Q
 
-from staff.models import Staff
+from staff.models import Staff, Team
 
 from .models import TeamMembership
 
@@ -47,6 +47,26 @@ def staff_team_ids_on(*, day: dt.date, staff_ids: Iterable[int] | None = None) -
     return teams
 
 
-def team_member_ids_on(*, team_id: int, day: dt.date) -> list[int]:
-    """Staff ids in team `team_id` on `day` (by team history), whatever team they are in now."""
-    return sorted(pk for pk, team in staff_team_ids_on(day=day).items() if team == team_id)
+def staff_teams_on(*, day: dt.date, usernames: Iterable[str]) -> dict[str, dict]:
+    """`{username: {"code", "name"}}`: each named staff member's team on `day` (None values: no team then).
+
+    Three queries whatever the number of staff.
+    """
+    ids = dict(Staff.objects.filter(user__username__in=list(usernames)).values_list("pk", "user__username"))
+    team_ids = staff_team_ids_on(day=day, staff_ids=ids)
+    teams = {t.pk: t for t in Team.objects.filter(pk__in={t for t in team_ids.values() if t})}
+    result = {}
+    for staff_id, username in ids.items():
+        team = teams.get(team_ids.get(staff_id))
+        result[username] = {"code": team.code if team else None, "name": team.name if team else None}
+    return result
+
+
+def team_operators_with(*, staff: Staff, day: dt.date) -> list[str]:
+    """Usernames of the operators in `staff`'s team on `day` (by team history); none when they had no team."""
+    team_ids = staff_team_ids_on(day=day)
+    team_id = team_ids.get(staff.pk)
+    if not team_id:
+        return []
+    peers = [pk for pk, team in team_ids.items() if team == team_id]
+    return sorted(Staff.objects.filter(pk__in=peers, role=Staff.Role.OPERATOR).values_list("user__username", flat=True))
