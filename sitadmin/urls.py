@@ -17,6 +17,7 @@ urlpatterns = [
     path("api/redoc/", SpectacularRedocView.as_view(url_name="schema"), name="api-redoc"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("staff.urls")),
+    path("", include("staff.teams.urls")),
     path("", include("customers.urls")),
     path("", include("campaigns.urls")),
     path("", include("metrics.urls")),
