@@ -1,11 +1,31 @@
 """Team history in the admin: read-only on the staff member's page, and as its own list."""
 
+from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from .models import TeamMembership
 from .selectors import team_history_for
+from .validation import staff_team_change_problem
+
+
+class TeamChangeAdminForm(forms.ModelForm):
+    """Refuses, on the form, a change of team the staff service would refuse (it takes effect today).
+
+    `clean` runs before the form writes its values into the instance, which still holds the saved ones.
+    """
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk and "team" in self.changed_data:
+            attrs = {"team": cleaned.get("team")}
+            if "status" in cleaned:
+                attrs["status"] = cleaned["status"]
+            problem = staff_team_change_problem(staff=self.instance, attrs=attrs)
+            if problem is not None:
+                self.add_error("team", problem.message)
+        return cleaned
 
 
 class TeamHistoryAdminMixin:
@@ -13,6 +33,8 @@ class TeamHistoryAdminMixin:
 
     A change of team is made in the `team` field; it goes through the staff service, which dates it today.
     """
+
+    form = TeamChangeAdminForm
 
     @admin.display(description="团队历史 team history")
     def team_history(self, staff) -> str:
