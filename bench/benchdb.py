@@ -12,7 +12,11 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def bench_database_url(name: str, *, fresh: bool) -> str:
-    """The URL of database `name` on the server of `DATABASE_URL`, dropped and created anew if `fresh`."""
+    """The URL of database `name` on the server of `DATABASE_URL`, dropped and created anew if `fresh`.
+
+    `BENCH_DB_SUFFIX` is appended to the name, so engineers sharing a server each measure on their own copy.
+    """
+    name += os.environ.get("BENCH_DB_SUFFIX", "")
     base = urlsplit(os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sitadmin"))
     if fresh:
         admin_url = urlunsplit(base._replace(path="/postgres"))

@@ -73,6 +73,9 @@ def _people_row(rng: random.Random, day: str, dimension: str, key: str, scale: i
         headcount if headcount is not None else null,
         null,
         null,
+        converted // 3,
+        grouped // 2,
+        90 * scale,
         converted / requests,
         grouped / new_fans if new_fans else null,
         active / fans_total,
@@ -81,6 +84,9 @@ def _people_row(rng: random.Random, day: str, dimension: str, key: str, scale: i
         12.5,
         revenue / headcount if headcount else null,
         fans_total / headcount if headcount else null,
+        (converted // 3) / requests,
+        (grouped // 2) / new_fans if new_fans else null,
+        90 / 300,
         f"{day} 03:00+08",
     ]
 
@@ -99,13 +105,14 @@ def _load(cursor, *, last_day: dt.date, usernames: list[str], team_codes: list[s
         for i in range(SCRIPTS):
             requests = rng.randrange(100, 400)
             converted = rng.randrange(0, requests)
-            cohort = [requests, converted, converted, 0] + [null] * 13
-            rates = [converted / requests, 0.0] + [null] * 6
+            cohort = [requests, converted, converted, 0] + [null] * 13 + [converted // 3, 0, null]
+            rates = [converted / requests, 0.0] + [null] * 6 + [(converted // 3) / requests, 0.0, null]
             rows.append([day, "script", f"s{i}", *cohort, *rates, f"{day} 03:00+08"])
         for i in range(GROUPS):
             members, speakers = rng.randrange(50, 400), rng.randrange(0, 30)
             group = [null] * 5 + [members, null, speakers] + [null] * 7 + [rng.randrange(0, 9), rng.randrange(0, 5)]
-            rates = [null, null, null, speakers / members] + [null] * 4
+            group += [null, null, speakers * 3]
+            rates = [null, null, null, speakers / members] + [null] * 4 + [null, null, speakers * 3 / members]
             rows.append([day, "group", f"g{i:02d}", *group, *rates, f"{day} 03:00+08"])
         for row in rows:
             buffer.write("\t".join(map(str, row)))

@@ -2,8 +2,9 @@
 
 Creates a fresh database `sitadmin_bench_kpis` on the server of `DATABASE_URL` (default
 postgres://postgres@127.0.0.1:5432/sitadmin), migrates it and loads with COPY: 100 staff in 10
-teams, 1,000,000 customers, 60 days of history (about 2.7 million events) and 2,000,000 events on
-the measured day 2026-11-02. It then times:
+teams, 1,000,000 customers, 60 days of history (about 3.7 million events, 1,000,000 of them group
+messages in the six days before: the week `speakers_7d` reads) and 2,000,000 events on the measured
+day 2026-11-02. It then times:
 
 - the engine computing that day, every dimension, rows written (target ≤ 10 s);
 - one hand-written SQL statement computing the org fan_rate of that day (the engine's time is
@@ -36,6 +37,7 @@ SCRIPTS = 10
 GROUPS = 50
 SOURCES = ("tele", "shop", "ads", "intercept")
 SUMMARY_CALLS = 50
+WEEK_GROUP_MESSAGES = 1_000_000
 RUNS = 3
 
 
@@ -103,6 +105,9 @@ def _generate(cursor, ids: dict) -> tuple[int, int]:
     for _ in range(1_000_000):
         customer = rng.choice(fans)
         events.add("message", _time(rng.randrange(1, HISTORY_DAYS + 1), rng), customer, direction=rng.choice("io"))
+    for _ in range(WEEK_GROUP_MESSAGES):  # group talk in the six days before: what speakers_7d reads besides D's
+        group = rng.choice(group_ids)
+        events.add("message", _time(rng.randrange(1, 7), rng), rng.choice(fans), group=group, direction="in")
     for n in range(50_000):
         events.add(
             "order", _time(rng.randrange(1, HISTORY_DAYS + 1), rng), rng.choice(fans), amount="99.00", order=f"H{n}"
@@ -179,7 +184,9 @@ def _kpi_year(cursor, usernames: list[str]) -> int:
             requests = rng.randrange(50, 200)
             converted = rng.randrange(0, requests)
             values = [requests, converted, 40, 10, 900, 300, 60, 20, 2, 80, 70, 5, "650.00", 4, 1, "\\N", "\\N"]
+            values += [converted // 3, 4, 55]  # requests_converted_d0, new_fans_grouped_d0, speakers_7d
             rates = [converted / requests, 0.25, 60 / 900, 20 / 300, 70 / 80, 12.5, 650.0, 900.0]
+            rates += [(converted // 3) / requests, 0.1, 55 / 300]
             rows.write("\t".join([day, "staff", username, *map(str, values), *map(str, rates), f"{day} 03:00+08"]))
             rows.write("\n")
             count += 1
@@ -281,6 +288,7 @@ def main() -> None:
     engine = statistics.median(engine_runs)
     org = DailyKpi.objects.get(date=DAY, dimension="org", key="")
     assert (org.requests, org.requests_converted) == (requests, converted)
+    print(f"org speakers {org.speakers:,}, speakers_7d {org.speakers_7d:,}")
     print(
         f"engine, one day, all dimensions: median {engine:.2f} s of {RUNS} "
         f"({', '.join(f'{t:.2f}' for t in engine_runs)}; {rows} rows; "

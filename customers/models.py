@@ -202,6 +202,13 @@ class Event(models.Model):
                 condition=models.Q(type__in=["group_joined", "group_left"]),
                 name="event_group_state_idx",
             ),
+            # The week's group speakers (speakers_7d) read seven days of group `in` messages from this alone.
+            models.Index(
+                fields=["at"],
+                include=["customer", "group"],
+                condition=models.Q(type="message", direction="in", group__isnull=False),
+                name="event_group_speaker_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,9 @@ COUNT_METRICS = (
     "headcount",
     "joins",
     "leaves",
+    "requests_converted_d0",
+    "new_fans_grouped_d0",
+    "speakers_7d",
 )
 RATE_METRICS = (
     "fan_rate",
@@ -39,6 +42,9 @@ RATE_METRICS = (
     "first_reply_minutes",
     "revenue_per_head",
     "fans_per_head",
+    "fan_rate_d0",
+    "group_join_rate_d0",
+    "speaking_rate_7d",
 )
 
 
@@ -66,6 +72,10 @@ class DailyKpi(models.Model):
     headcount = models.IntegerField(null=True)
     joins = models.IntegerField(null=True)
     leaves = models.IntegerField(null=True)
+    # Same-day cohorts (final at the end of D) and the week's group speakers (D-6..D).
+    requests_converted_d0 = models.IntegerField(null=True)
+    new_fans_grouped_d0 = models.IntegerField(null=True)
+    speakers_7d = models.IntegerField(null=True)
 
     fan_rate = models.FloatField(null=True)
     group_join_rate = models.FloatField(null=True)
@@ -75,6 +85,9 @@ class DailyKpi(models.Model):
     first_reply_minutes = models.FloatField(null=True)
     revenue_per_head = models.FloatField(null=True)
     fans_per_head = models.FloatField(null=True)
+    fan_rate_d0 = models.FloatField(null=True)
+    group_join_rate_d0 = models.FloatField(null=True)
+    speaking_rate_7d = models.FloatField(null=True)
 
     computed_at = models.DateTimeField()
 

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, STATE_AT_END, ratio
+from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_AT_END, RATE_OF_SUMS, STATE_AT_END, ratio
 from metrics.models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
 from metrics.reports.selectors import funnel_report, group_effect_report, repurchase_report, script_report
 from sitadmin.dates import day_bounds, kpi_days
@@ -27,8 +27,8 @@ __all__ = [
     "script_report",
 ]
 
-# Summed over a range; headcount is a state taken at its last day.
-SUMMED_METRICS = tuple(m for m in COUNT_METRICS if m != "headcount")
+# Summed over a range; headcount and the week's speakers are states taken at its last day.
+SUMMED_METRICS = tuple(m for m in COUNT_METRICS if m not in ("headcount", "speakers_7d"))
 
 
 def _rows(*, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None):
@@ -63,7 +63,8 @@ def kpi_summary(
     `group_members` and `headcount` are taken at `date_to`, every rate is a ratio of sums
     (`activity_rate = Σactive_customers / Σfans_total`, ...), `first_reply_minutes` is the mean
     weighted by `chats_replied`, `revenue_per_head = Σrevenue / headcount at date_to` and
-    `fans_per_head = fans_total at date_to / headcount at date_to`.
+    `fans_per_head = fans_total at date_to / headcount at date_to`; `speakers_7d` is taken at `date_to`
+    and `speaking_rate_7d = speakers_7d / group_members`, both at `date_to`.
 
     With `denominators`, each row also maps every rate of RATE_OF_SUMS it carries to the sum it
     divides by (`activity_rate` → Σfans_total, not the `fans_total` at date_to), for hover titles.
@@ -102,6 +103,9 @@ def kpi_summary(
         for rate, (num, den) in RATE_OF_SUMS.items():
             if rate in carried:
                 row[rate] = ratio(agg[f"sum_{num}"], agg[f"sum_{den}"])
+        for rate, (num, den) in RATE_AT_END.items():
+            if rate in carried:
+                row[rate] = ratio(row[num], row[den])
         if denominators:
             row["denominators"] = {
                 rate: agg[f"sum_{den}"] or 0 for rate, (_num, den) in RATE_OF_SUMS.items() if rate in carried

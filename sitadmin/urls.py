@@ -10,6 +10,7 @@ from sitadmin import views
 
 FEATURES = (
     "staff.urls",
+    "staff.teams.urls",
     "staff.evaluations.urls",
     "customers.urls",
     "customers.events.urls",

@@ -13,6 +13,7 @@ from staff.models import (
     Team,
 )
 from staff.services import STAFF_FIELDS, staff_update
+from staff.teams.admin import TeamHistoryAdminMixin
 
 User = get_user_model()
 
@@ -58,12 +59,13 @@ class TeamAdmin(admin.ModelAdmin):
 
 
 @admin.register(Staff)
-class StaffAdmin(admin.ModelAdmin):
+class StaffAdmin(TeamHistoryAdminMixin, admin.ModelAdmin):
     list_display = ["user", "name", "team", "role", "status", "hire_type", "joined_on", "left_on", "capacity", "weight"]
     list_filter = ["role", "status", "hire_type", "team"]
     list_select_related = ["user", "team"]
     search_fields = ["user__username", "name"]
     raw_id_fields = ["user"]
+    readonly_fields = ["team_history"]
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -74,7 +74,8 @@ class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
 
     def get_queryset(self):
-        return scope_staff(Staff.objects.select_related("user", "team"), self.request.user)
+        staff = Staff.objects.select_related("user", "team").prefetch_related("team_memberships__team")
+        return scope_staff(staff, self.request.user)
 
     def create(self, request, *args, **kwargs):
         serializer = StaffInputSerializer(data=request.data)
@@ -87,7 +88,8 @@ class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
         serializer = StaffInputSerializer(staff, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         staff = staff_update(staff=staff, data=serializer.validated_data, performed_by=request.user)
-        return Response(StaffOutputSerializer(staff).data)
+        # Read again: the team history prefetched with the staff member may have grown.
+        return Response(StaffOutputSerializer(self.get_queryset().get(pk=staff.pk)).data)
 
     def perform_destroy(self, instance):
         staff_delete(staff=instance)

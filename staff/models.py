@@ -192,3 +192,20 @@ class RevenueTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.code}: {self.name} ≥ {self.min_revenue}"
+
+
+# A staff member's team over time lives in its own package; imported here so Django registers it.
+from staff.teams.models import TeamMembership  # noqa: E402
+
+__all__ = [
+    "CompetencyDimension",
+    "Decision",
+    "Evaluation",
+    "EvaluationScore",
+    "HandoverAudit",
+    "RevenueTier",
+    "ReviewCycle",
+    "Staff",
+    "Team",
+    "TeamMembership",
+]

@@ -1,9 +1,12 @@
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from staff.models import HANDOVER_RULES, Staff, Team
+from staff.teams.selectors import team_history_for
+from staff.teams.validation import staff_team_change_problem
 
 
 class TokenRequestSerializer(serializers.Serializer):
@@ -30,9 +33,15 @@ class TeamSerializer(serializers.ModelSerializer):
         fields = ["code", "name"]
 
 
+class TeamPeriodSerializer(serializers.Serializer):
+    team = serializers.CharField(allow_null=True)
+    since = serializers.DateField(allow_null=True)
+
+
 class StaffOutputSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username")
     team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team_history = serializers.SerializerMethodField()
 
     class Meta:
         model = Staff
@@ -47,7 +56,12 @@ class StaffOutputSerializer(serializers.ModelSerializer):
             "left_on",
             "capacity",
             "weight",
+            "team_history",
         ]
+
+    @extend_schema_field(TeamPeriodSerializer(many=True))
+    def get_team_history(self, staff) -> list[dict]:
+        return TeamPeriodSerializer(team_history_for(staff=staff), many=True).data
 
 
 class StaffInputSerializer(serializers.Serializer):
@@ -57,6 +71,11 @@ class StaffInputSerializer(serializers.Serializer):
     password = serializers.CharField(write_only=True, trim_whitespace=False, style={"input_type": "password"})
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     team = serializers.SlugRelatedField(slug_field="code", queryset=Team.objects.all(), required=False, allow_null=True)
+    team_since = serializers.DateField(
+        required=False,
+        write_only=True,
+        help_text="调组生效日期 the day a change of team takes effect (default today; after the last change)",
+    )
     role = serializers.ChoiceField(choices=Staff.Role.choices, required=False)
     status = serializers.ChoiceField(choices=Staff.Status.choices, required=False)
     hire_type = serializers.ChoiceField(choices=Staff.HireType.choices, required=False)
@@ -104,4 +123,10 @@ class StaffInputSerializer(serializers.Serializer):
         left_on = attrs.get("left_on", getattr(self.instance, "left_on", None))
         if joined_on and left_on and left_on < joined_on:
             raise serializers.ValidationError({"left_on": "离职日期早于入职日期 left_on is before joined_on."})
+        if self.instance is None:
+            attrs.pop("team_since", None)
+        else:
+            problem = staff_team_change_problem(staff=self.instance, attrs=attrs)
+            if problem is not None:
+                raise serializers.ValidationError({problem.field: problem.message})
         return attrs

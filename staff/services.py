@@ -10,6 +10,7 @@ from django.db import transaction
 
 from customers.ownership.handover import staff_handover
 from staff.models import Staff, Team
+from staff.teams.services import staff_team_change
 
 # Staff columns a manager may change through `staff_update`.
 STAFF_FIELDS = ("name", "team", "role", "status", "hire_type", "joined_on", "left_on", "capacity", "weight")
@@ -54,7 +55,8 @@ def staff_update(*, staff: Staff, data: Mapping[str, Any], performed_by) -> Staf
 
     An exited staff member can no longer sign in; setting them active again restores access.
     When the status becomes exited or transferred, their customers are handed over to the active
-    operators of the team they were in (`handover_allocation`, default `capacity`).
+    operators of the team they were in (`handover_allocation`, default `capacity`). A change of `team`
+    takes effect from `team_since` (default today) and is kept in the team history.
     """
     user = staff.user
     team_before = staff.team
@@ -62,7 +64,12 @@ def staff_update(*, staff: Staff, data: Mapping[str, Any], performed_by) -> Staf
     if "username" in data and data["username"] != user.username:
         user.username = data["username"]
         user_fields.append("username")
-    changed = [field for field in STAFF_FIELDS if field in data and getattr(staff, field) != data[field]]
+    # A change of team is dated and kept in the team history, after the other fields (a staff member
+    # made active again in the same change may move).
+    moves_team = "team" in data and data["team"] != staff.team
+    changed = [
+        field for field in STAFF_FIELDS if field != "team" and field in data and getattr(staff, field) != data[field]
+    ]
     for field in changed:
         setattr(staff, field, data[field])
     if "status" in changed:
@@ -72,6 +79,9 @@ def staff_update(*, staff: Staff, data: Mapping[str, Any], performed_by) -> Staf
         user.save(update_fields=user_fields)
     if changed:
         staff.save(update_fields=changed)
+    if moves_team:
+        staff_team_change(staff=staff, team=data["team"], since=data.get("team_since"), changed_by=performed_by)
+        staff.team = data["team"]
     if "status" in changed and staff.status in (Staff.Status.EXITED, Staff.Status.TRANSFERRED):
         # 离职继承 / 在职转接: the customers stay in the team the staff member leaves.
         staff_handover(

@@ -20,8 +20,16 @@ def worked_example() -> dict:
     return json.loads((_SHARED if _SHARED.exists() else _COPY).read_text(encoding="utf-8"))
 
 
+def worked_example_team_changes(example: dict, client) -> None:
+    """Apply the staff's `team_changes` as a manager would, through `PATCH /api/v1/staff/{username}/`."""
+    for username, info in example["staff"].items():
+        for change in info.get("team_changes", []):
+            response = client.patch(f"/api/v1/staff/{username}/", change, format="json")
+            assert response.status_code == 200, response.json()
+
+
 def worked_example_world(example: dict) -> None:
-    """Create the teams, staff, lead sources and scripts of `example`."""
+    """Create the teams, staff, lead sources and scripts of `example` (staff in the team they start in)."""
     teams = {code: TeamFactory(code=code, name=name) for code, name in example["teams"].items()}
     for username, info in example["staff"].items():
         StaffFactory(

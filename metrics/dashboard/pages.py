@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Script
 from customers.models import Event, LeadSource
+from metrics.comparisons.same_day import SAME_DAY, SAME_DAY_LABELS, headline_same_day
 from metrics.definitions import RATE_OF_SUMS
 from metrics.models import Dimension
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
@@ -21,6 +22,7 @@ from metrics.templatetags.dashboard_tags import num, pct
 from sitadmin.dates import MAX_RANGE_DAYS, kpi_days
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
+from staff.teams.selectors import staff_teams_on
 
 TREND_DAYS = 30
 
@@ -180,8 +182,9 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
             change_prev = _change(value, prev_value, kind=h.kind)
             change_week = _change(value, week_value, kind=h.kind)
         series = [_trend_point(daily.get(d), h.metric) for d in trend_days]
-        headlines.append(
-            {
+        same_day = SAME_DAY.get(h.metric, (None,))[0]
+        headline = headline_same_day(
+            headline={
                 "metric": h.metric,
                 "label": h.label,
                 "kind": h.kind,
@@ -199,9 +202,18 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
                     "values": series,
                     "provisional": [d.isoformat() for d in trend_days if h.cohort and d in provisional],
                     "provisionalLabel": str(_("暂定")),
+                    # The same-day rate beside the complete one: final every day, the tail included.
+                    "sameDay": [_trend_point(daily.get(d), same_day) for d in trend_days] if same_day else None,
+                    "sameDayName": str(SAME_DAY_LABELS[h.metric]) if same_day else None,
                 },
-            }
+            },
+            current=current,
+            previous=previous,
+            week=week,
+            provisional=h.cohort and bool(provisional_in_range),
+            change=_change,
         )
+        headlines.append(headline)
 
     return {
         "scope_dimension": dimension,
@@ -327,6 +339,9 @@ def staff_board_for(*, user, date_from: dt.date, date_to: dt.date, sort: str = "
             "user__username", "name", "team__code", "team__name", "status"
         )
     }
+    # Each person is compared with the team they were in at the end of the range (team history).
+    for username, team in staff_teams_on(day=date_to, usernames=people).items():
+        people[username].update(team__code=team["code"], team__name=team["name"])
     by_team: dict[str | None, list[dict]] = {}
     for row in rows:
         by_team.setdefault((people.get(row["key"]) or {}).get("team__code"), []).append(row)

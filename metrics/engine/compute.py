@@ -1,10 +1,10 @@
 """The KPI engine: one day's rows of every dimension, computed set-based and replaced atomically.
 
-`kpis_compute_day` runs three set-based statements (the cohorts; the friends and group members at
-the end of the day; the day's messages, deletions, orders and group activity), side by side on
-PostgreSQL, and one small query for headcount, turns their per-key sums into `DailyKpi` rows, and
-replaces the day's rows in a single transaction: a crash leaves the old rows or the new ones,
-never a mix.
+`kpis_compute_day` runs four set-based statements (the cohorts; the friends and group members at
+the end of the day; the day's messages, deletions, orders and group activity; the week's group
+speakers), side by side on PostgreSQL, and small queries for headcount, turns their per-key sums
+into `DailyKpi` rows, and replaces the day's rows in a single transaction: a crash leaves the old
+rows or the new ones, never a mix. Staff count under their team on the day (team history).
 """
 
 import datetime as dt
@@ -20,21 +20,28 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from customers.models import Event
-from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_OF_SUMS, ratio
+from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_AT_END, RATE_OF_SUMS, ratio
 from metrics.engine import sql as kpi_sql
 from metrics.models import DailyKpi, Dimension, KpiComputation
 from sitadmin.dates import day_bounds, kpi_days
-from staff.models import Staff
+from staff.models import Staff, Team
+from staff.teams.selectors import staff_team_ids_on
+
+# `speakers_7d` looks at D-6..D.
+WEEK_DAYS = 7
 
 
 def _params(day: dt.date) -> dict:
     start, end = day_bounds(day)
     _, window_end = day_bounds(day, days=settings.KPI_COHORT_DAYS)
+    week_start, _ = day_bounds(day - dt.timedelta(days=WEEK_DAYS - 1))
     adapt = connection.ops.adapt_datetimefield_value
     return {
+        "day": connection.ops.adapt_datefield_value(day),
         "start": adapt(start),
         "end": adapt(end),
         "window_end": adapt(window_end),
+        "week_start": adapt(week_start),
         "threshold": settings.ACTIVE_MESSAGE_THRESHOLD,
     }
 
@@ -123,20 +130,24 @@ class _Rows:
 
 
 def _headcount(rows: _Rows, day: dt.date) -> None:
-    """Staff of every role on the payroll on `day`: org all, team its current members, staff 1 or 0."""
-    on_payroll = Staff.objects.filter(joined_on__lte=day).exclude(left_on__lte=day)
+    """Staff of every role on the payroll on `day`: org all, team its members on `day`, staff 1 or 0."""
+    on_payroll = dict(
+        Staff.objects.filter(joined_on__lte=day).exclude(left_on__lte=day).values_list("pk", "user__username")
+    )
+    team_ids = staff_team_ids_on(day=day, staff_ids=on_payroll)
+    team_codes = dict(Team.objects.filter(pk__in={t for t in team_ids.values() if t}).values_list("pk", "code"))
     org = rows.get(Dimension.ORG, "")
-    for username, team_code in on_payroll.values_list("user__username", "team__code"):
+    for staff_id, username in on_payroll.items():
         org["headcount"] += 1
         rows.get(Dimension.STAFF, username)["headcount"] += 1
-        if team_code:
-            rows.get(Dimension.TEAM, team_code)["headcount"] += 1
+        if team_ids.get(staff_id):
+            rows.get(Dimension.TEAM, team_codes[team_ids[staff_id]])["headcount"] += 1
 
 
 def _finish(row: dict) -> dict:
     replied = row["chats_replied"]
     reply_seconds = row.pop("reply_seconds")
-    for rate, (num, den) in RATE_OF_SUMS.items():
+    for rate, (num, den) in (RATE_OF_SUMS | RATE_AT_END).items():
         if row[den] is not None:
             row[rate] = ratio(row[num], row[den])
     if row["chats"] is not None:
@@ -157,6 +168,7 @@ def kpis_rows_for_day(*, day: dt.date) -> list[dict]:
         (kpi_sql.HELD_SQL, kpi_sql.STATE_COLUMNS),
         (day_sql, kpi_sql.STATE_COLUMNS),
         (kpi_sql.COHORT_SQL, kpi_sql.COHORT_COLUMNS),
+        (kpi_sql.WEEK_SQL, kpi_sql.WEEK_COLUMNS),
     ]
     for result, columns in _fetch_family_results(statements, params):
         rows.add(result, columns)

@@ -10,7 +10,9 @@ time, or the same time and a larger client id, so ties resolve the same whatever
 """
 
 # Facts are first summed per (staff, source[, script]) in a small `cube`; `keyed` names its keys:
-# the staff's username, that staff's current team, the source code and (cohorts) the script code.
+# the staff's username, that staff's team on D, the source code and (cohorts) the script code.
+# The team on D is the staff member's team period covering D; one who never changed team has no
+# period and is in `staff_staff.team_id` on every day.
 _KEYED = """
 keyed AS (
     SELECT k.*, u.username AS staff_key, t.code AS team_key, ls.code AS source_key{script_key}
@@ -18,7 +20,9 @@ keyed AS (
     JOIN customers_leadsource ls ON ls.id = k.source_id
     LEFT JOIN staff_staff s ON s.id = k.staff_id
     LEFT JOIN auth_user u ON u.id = s.user_id
-    LEFT JOIN staff_team t ON t.id = s.team_id{script_join}
+    LEFT JOIN staff_teammembership tm ON tm.staff_id = s.id
+        AND (tm.since IS NULL OR tm.since <= %(day)s) AND (tm.until IS NULL OR tm.until > %(day)s)
+    LEFT JOIN staff_team t ON t.id = CASE WHEN tm.id IS NULL THEN s.team_id ELSE tm.team_id END{script_join}
 )
 """
 _KEYED_WITH_SCRIPT = _KEYED.format(
@@ -45,13 +49,22 @@ def _by_dimensions(select: str, dimensions: tuple[str, ...]) -> str:
     return "\nUNION ALL\n".join(_BRANCHES[d].format(select=select) for d in dimensions)
 
 
-COHORT_COLUMNS = ("requests", "requests_converted", "new_fans", "new_fans_grouped")
+COHORT_COLUMNS = (
+    "requests",
+    "requests_converted",
+    "new_fans",
+    "new_fans_grouped",
+    "requests_converted_d0",
+    "new_fans_grouped_d0",
+)
 
 # requests / requests_converted: customers whose first friend_request_sent ever is on D, converted
 # by a friend_added (any staff) at or after it and before the end of D+W-1.
 # new_fans / new_fans_grouped: customers whose first friend_added ever is on D, grouped by a
 # group_joined at or after it and before the end of D+W-1; the script is that of the customer's
 # first request when that request came before the add.
+# The `_d0` counts are the same cohorts converted (grouped) before the end of D itself: one probe per
+# request or fan finds the earliest add (join) at or after it in the window, and both counts follow.
 _COHORT_FACTS = """
 WITH req_day AS (
     SELECT e.customer_id, e.staff_id, e.script_id, e.at, e.client_id,
@@ -65,43 +78,51 @@ add_day AS (
     FROM customers_event e
     WHERE e.type = 'friend_added' AND e.at >= %(start)s AND e.at < %(end)s
 ),
-facts AS (
-    SELECT r.customer_id, r.staff_id, r.script_id, 1 AS requests,
-           CASE WHEN EXISTS (
-               SELECT 1 FROM customers_event a
-               WHERE a.customer_id = r.customer_id AND a.type = 'friend_added'
-                 AND a.at >= r.at AND a.at < %(window_end)s
-                 AND (a.at > r.at OR a.client_id > r.client_id)
-           ) THEN 1 ELSE 0 END AS requests_converted,
-           0 AS new_fans, 0 AS new_fans_grouped
+req_facts AS (
+    SELECT r.customer_id, r.staff_id, r.script_id,
+           (SELECT MIN(a.at) FROM customers_event a
+            WHERE a.customer_id = r.customer_id AND a.type = 'friend_added'
+              AND a.at >= r.at AND a.at < %(window_end)s
+              AND (a.at > r.at OR a.client_id > r.client_id)) AS converted_at
     FROM req_day r
     WHERE r.rn = 1 AND NOT EXISTS (
         SELECT 1 FROM customers_event p
         WHERE p.customer_id = r.customer_id AND p.type = 'friend_request_sent' AND p.at < %(start)s
     )
-    UNION ALL
+),
+fan_facts AS (
     SELECT a.customer_id, a.staff_id,
            (SELECT p.script_id FROM customers_event p
             WHERE p.customer_id = a.customer_id AND p.type = 'friend_request_sent'
               AND (p.at < a.at OR (p.at = a.at AND p.client_id < a.client_id))
             ORDER BY p.at, p.client_id LIMIT 1) AS script_id,
-           0, 0, 1,
-           CASE WHEN EXISTS (
-               SELECT 1 FROM customers_event g
-               WHERE g.customer_id = a.customer_id AND g.type = 'group_joined'
-                 AND g.at >= a.at AND g.at < %(window_end)s
-                 AND (g.at > a.at OR g.client_id > a.client_id)
-           ) THEN 1 ELSE 0 END
+           (SELECT MIN(g.at) FROM customers_event g
+            WHERE g.customer_id = a.customer_id AND g.type = 'group_joined'
+              AND g.at >= a.at AND g.at < %(window_end)s
+              AND (g.at > a.at OR g.client_id > a.client_id)) AS grouped_at
     FROM add_day a
     WHERE a.rn = 1 AND NOT EXISTS (
         SELECT 1 FROM customers_event p
         WHERE p.customer_id = a.customer_id AND p.type = 'friend_added' AND p.at < %(start)s
     )
 ),
+facts AS (
+    SELECT customer_id, staff_id, script_id, 1 AS requests,
+           CASE WHEN converted_at IS NULL THEN 0 ELSE 1 END AS requests_converted,
+           CASE WHEN converted_at < %(end)s THEN 1 ELSE 0 END AS requests_converted_d0,
+           0 AS new_fans, 0 AS new_fans_grouped, 0 AS new_fans_grouped_d0
+    FROM req_facts
+    UNION ALL
+    SELECT customer_id, staff_id, script_id, 0, 0, 0, 1,
+           CASE WHEN grouped_at IS NULL THEN 0 ELSE 1 END,
+           CASE WHEN grouped_at < %(end)s THEN 1 ELSE 0 END
+    FROM fan_facts
+),
 cube AS (
     SELECT f.staff_id, f.script_id, c.source_id, SUM(f.requests) AS requests,
            SUM(f.requests_converted) AS requests_converted, SUM(f.new_fans) AS new_fans,
-           SUM(f.new_fans_grouped) AS new_fans_grouped
+           SUM(f.new_fans_grouped) AS new_fans_grouped, SUM(f.requests_converted_d0) AS requests_converted_d0,
+           SUM(f.new_fans_grouped_d0) AS new_fans_grouped_d0
     FROM facts f JOIN customers_customer c ON c.id = f.customer_id
     GROUP BY f.staff_id, f.script_id, c.source_id
 ),
@@ -110,7 +131,8 @@ COHORT_SQL = (
     _COHORT_FACTS
     + _KEYED_WITH_SCRIPT
     + _by_dimensions(
-        "SUM(requests), SUM(requests_converted), SUM(new_fans), SUM(new_fans_grouped)",
+        "SUM(requests), SUM(requests_converted), SUM(new_fans), SUM(new_fans_grouped),"
+        " SUM(requests_converted_d0), SUM(new_fans_grouped_d0)",
         ("org", "staff", "team", "source", "script"),
     )
 )
@@ -324,3 +346,45 @@ REPLY_SECONDS = {
     "postgresql": "CAST(EXTRACT(EPOCH FROM (rp.out_at - rp.in_at)) AS DOUBLE PRECISION)",
     "sqlite": "ROUND((julianday(rp.out_at) - julianday(rp.in_at)) * 86400.0, 3)",
 }
+
+
+WEEK_COLUMNS = ("speakers_7d",)
+
+# The week's group speakers: customers with an `in` message carrying a group on D-6..D (`week_start`
+# is the start of D-6), read once through the partial index on group `in` messages. People
+# dimensions count each customer once under their owner at the end of D, that staff's team on D and
+# their source; dimension `group` counts the customers speaking in that group.
+_WEEK_CTES = "".join(
+    (
+        """
+WITH week_speakers AS (
+    SELECT DISTINCT e.customer_id, e.group_id
+    FROM customers_event e
+    WHERE e.type = 'message' AND e.direction = 'in' AND e.group_id IS NOT NULL
+      AND e.at >= %(week_start)s AND e.at < %(end)s
+),
+facts AS (
+    SELECT DISTINCT customer_id FROM week_speakers
+),
+cube AS (
+    SELECT oe.staff_id, c.source_id, COUNT(*) AS speakers_7d
+    FROM facts f
+    JOIN customers_customer c ON c.id = f.customer_id""",
+        _OWNER_AT_END_JOIN,
+        """
+    GROUP BY oe.staff_id, c.source_id
+),
+""",
+    )
+)
+WEEK_SQL = (
+    _WEEK_CTES
+    + _KEYED_OWNED
+    + _by_dimensions("SUM(speakers_7d)", ("org", "staff", "team", "source"))
+    + """
+UNION ALL
+SELECT 'group', g.code, COUNT(*)
+FROM week_speakers w JOIN campaigns_group g ON g.id = w.group_id
+GROUP BY g.code
+"""
+)

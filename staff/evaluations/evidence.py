@@ -34,6 +34,7 @@ from customers.models import Customer, Stage
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_summary
 from sitadmin.dates import day_bounds, kpi_days
 from staff.models import ReviewCycle, Staff
+from staff.teams.selectors import team_operators_with
 
 EVIDENCE_METRICS = (
     ("fan_rate", "转粉率", "higher"),
@@ -156,14 +157,8 @@ def staff_kpi_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
     """The staff member's range summary per evidence metric beside the team median, and daily series."""
     date_from, date_to = cycle_kpi_range(cycle=cycle)
     username = staff.username
-    if staff.team_id:
-        peers = set(
-            Staff.objects.filter(team_id=staff.team_id, role=Staff.Role.OPERATOR).values_list(
-                "user__username", flat=True
-            )
-        )
-    else:
-        peers = set()
+    # The team they were in at the end of the range: a transferred operator is set against their old team.
+    peers = set(team_operators_with(staff=staff, day=date_to))
     peers.add(username)
     summaries = {
         row["key"]: row for row in kpi_summary(dimension="staff", date_from=date_from, date_to=date_to, keys=peers)

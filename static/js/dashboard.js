@@ -17,17 +17,22 @@
     // Provisional days are the last W-1 computed days: one shaded band from the first to the last.
     var p = spec.provisional || [];
     var areas = p.length ? [[{ xAxis: p[0], name: spec.provisionalLabel || "" }, { xAxis: p[p.length - 1] }]] : [];
+    var series = [{
+      name: spec.name, type: "line", data: spec.values, smooth: true, symbol: "none", connectNulls: false,
+      lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 },
+      markArea: areas.length ? { silent: true, itemStyle: { color: "rgba(99, 102, 241, 0.10)" }, label: { color: "#4338ca", fontSize: 10, position: "insideTop" }, data: areas } : undefined
+    }];
+    // A cohort rate's same-day reading, final every day: drawn beside the complete rate, dashed.
+    if (spec.sameDay) {
+      series.push({ name: spec.sameDayName, type: "line", data: spec.sameDay, smooth: true, symbol: "none", connectNulls: false, lineStyle: { width: 1.5, type: "dashed" } });
+    }
     return {
-      color: [BRAND],
+      color: [BRAND, BLUE],
       grid: { left: 4, right: 4, top: 6, bottom: 4, containLabel: false },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(spec.format, v); } },
       xAxis: { type: "category", data: spec.dates, show: false, boundaryGap: false },
       yAxis: { type: "value", show: false, scale: true },
-      series: [{
-        name: spec.name, type: "line", data: spec.values, smooth: true, symbol: "none", connectNulls: false,
-        lineStyle: { width: 2 }, areaStyle: { opacity: 0.08 },
-        markArea: areas.length ? { silent: true, itemStyle: { color: "rgba(99, 102, 241, 0.10)" }, label: { color: "#4338ca", fontSize: 10, position: "insideTop" }, data: areas } : undefined
-      }]
+      series: series
     };
   }
 
@@ -87,7 +92,14 @@
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(spec.format, v); } },
       xAxis: { type: "category", data: spec.dates, boundaryGap: false },
       yAxis: { type: "value", axisLabel: { formatter: function (v) { return fmt(spec.format, v); } } },
-      series: spec.series.map(function (s) { return { name: s.name, type: "line", data: s.values, symbol: "none", smooth: true }; })
+      series: spec.series.map(function (s, i) {
+        var line = { name: s.name, type: "line", data: s.values, symbol: "none", smooth: true };
+        // A benchmark (e.g. the 15% weekly speaking rate) as one dashed line across the chart.
+        if (i === 0 && spec.benchmark) {
+          line.markLine = { silent: true, symbol: "none", lineStyle: { color: "#ef4444", type: "dashed" }, label: { formatter: spec.benchmark.label, position: "insideEndTop" }, data: [{ yAxis: spec.benchmark.value }] };
+        }
+        return line;
+      })
     };
   }
 

@@ -63,6 +63,7 @@ def test_manager_creates_staff_with_a_hashed_password(client_for, manager, team,
         "left_on": None,
         "capacity": 300,
         "weight": 1.5,
+        "team_history": [{"team": "t1", "since": None}],
     }
     user = get_user_model().objects.get(username="newbie")
     assert user.password != "long-enough-1"

@@ -33,6 +33,8 @@ def kpi_value(html: str, metric: str) -> str:
 
 
 def org_day(day: dt.date, *, requests: int, converted: int, revenue: str, headcount: int = 2, **extra):
+    # Computed now, well after its cohort window closed: a complete day, compared on complete rates.
+    KpiComputationFactory(date=day)
     return DailyKpiFactory(
         date=day,
         dimension="org",
@@ -100,6 +102,7 @@ def test_anonymous_users_are_sent_to_login(client):
 def test_team_lead_sees_only_their_team(team, team_lead, operator):
     other_team = TeamFactory(code="t2", name="二组")
     stranger = StaffFactory(user__username="stranger", team=other_team)
+    KpiComputationFactory(date=D)  # complete: compared on complete rates
     DailyKpiFactory(date=D, dimension="org", key="", requests=100, requests_converted=50, fan_rate=0.5)
     DailyKpiFactory(date=D, dimension="team", key="t1", requests=10, requests_converted=3, fan_rate=0.3)
     DailyKpiFactory(date=D, dimension="team", key="t2", requests=90, requests_converted=47, fan_rate=47 / 90)

@@ -1,4 +1,5 @@
-"""the worked example in docs/metrics.md, end to end: its events go through `events_ingest`, the engine computes
+"""The worked example of docs/metrics.md, end to end: the staff's team changes go through the staff API, its events
+through `events_ingest`, the engine computes
 2026-11-02..2026-11-10, and every daily row and range summary must match to 6 decimals; every
 (date, dimension, key) the example does not list must hold only zeros."""
 
@@ -6,6 +7,8 @@ import datetime as dt
 import random
 
 import pytest
+from django.contrib.auth import get_user_model
+from rest_framework.test import APIClient
 
 from customers.events.services import events_ingest
 from customers.models import Customer
@@ -15,7 +18,7 @@ from metrics.models import DailyKpi
 from metrics.selectors import kpi_summary
 from sitadmin.dates import kpi_days
 from staff.models import Staff
-from tests.worked_example import worked_example, worked_example_world
+from tests.worked_example import worked_example, worked_example_team_changes, worked_example_world
 
 EXAMPLE = worked_example()
 DATE_FROM = dt.date.fromisoformat(EXAMPLE["date_from"])
@@ -40,7 +43,7 @@ def _compare(actual: dict, expected: dict, where: str) -> list[str]:
 def _zero_row(dimension: str) -> dict:
     """What an unlisted row means: zeros for counts, null rates, null for what is not carried."""
     carried = DIMENSION_METRICS[dimension]
-    rates = set(RATE_OF_SUMS) | {"first_reply_minutes", "revenue_per_head", "fans_per_head"}
+    rates = set(RATE_OF_SUMS) | {"first_reply_minutes", "revenue_per_head", "fans_per_head", "speaking_rate_7d"}
     return {m: (0 if m in carried and m not in rates else None) for m in ALL_METRICS}
 
 
@@ -48,6 +51,10 @@ def _zero_row(dimension: str) -> dict:
 @pytest.mark.parametrize("arrival", ["as_listed", "shuffled"])
 def test_worked_example(arrival):
     worked_example_world(EXAMPLE)
+    # A superuser counts as a manager without being staff (headcount stays the example's).
+    client = APIClient()
+    client.force_authenticate(get_user_model().objects.create_superuser("root", password="x-long-enough-1"))
+    worked_example_team_changes(EXAMPLE, client)
     events = list(EXAMPLE["events"])
     if arrival == "shuffled":
         random.Random(4).shuffle(events)
@@ -92,5 +99,6 @@ def test_worked_example(arrival):
     for where, row in summaries.items():
         problems += _compare(row, _zero_row(where[0]), f"unlisted summary {where}")
     assert problems == []
+    assert len(EXAMPLE["expected_daily"]) == 97 and len(EXAMPLE["expected_summary"]) == 14
     assert len(stored) >= len(EXAMPLE["expected_daily"])
     assert Staff.objects.count() == 4
