@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from customers.exports import customer_list_xlsx
 from customers.models import Customer, LeadSource, Stage, Tag
 from customers.selectors import customer_get_for, customer_list_for, customer_phone_for, phone_viewer_for
 from customers.serializers import CustomerFilterSerializer
@@ -29,6 +30,8 @@ def customer_list(request):
     customers = customer_list_for(user=request.user, filters=filters.validated_data if not errors else {})
     if errors:
         customers = customers.none()
+    if request.GET.get("format") == "xlsx":
+        return customer_list_xlsx(user=request.user, customers=customers)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     viewer = phone_viewer_for(user=request.user)
     rows = [(c, customer_phone_for(customer=c, viewer=viewer)) for c in page.object_list]

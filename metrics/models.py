@@ -1,93 +1,19 @@
 from django.db import models
 
+from metrics.catalog import COUNT_METRICS, METRICS, RATE_METRICS, Dimension, kpi_field
 
-class Dimension(models.TextChoices):
-    ORG = "org", "全公司 org"
-    TEAM = "team", "团队 team"
-    STAFF = "staff", "员工 staff"
-    SOURCE = "source", "线索来源 source"
-    SCRIPT = "script", "话术 script"
-    GROUP = "group", "社群 group"
-
-
-# The additive metrics (counts and revenue), then the rates derived from them, in column order.
-COUNT_METRICS = (
-    "requests",
-    "requests_converted",
-    "new_fans",
-    "new_fans_grouped",
-    "fans_total",
-    "group_members",
-    "active_customers",
-    "speakers",
-    "lost",
-    "chats",
-    "chats_replied",
-    "orders",
-    "revenue",
-    "buyers",
-    "headcount",
-    "joins",
-    "leaves",
-    "requests_converted_d0",
-    "new_fans_grouped_d0",
-    "speakers_7d",
-)
-RATE_METRICS = (
-    "fan_rate",
-    "group_join_rate",
-    "activity_rate",
-    "speaking_rate",
-    "reply_rate",
-    "first_reply_minutes",
-    "revenue_per_head",
-    "fans_per_head",
-    "fan_rate_d0",
-    "group_join_rate_d0",
-    "speaking_rate_7d",
-)
+__all__ = ["COUNT_METRICS", "RATE_METRICS", "DailyKpi", "Dimension", "KpiComputation"]
 
 
 class DailyKpi(models.Model):
-    """One row per (date, dimension, key): the KPIs of docs/metrics.md (null where the dimension lacks it)."""
+    """One row per (date, dimension, key): the KPIs of docs/metrics.md (null where the dimension lacks it).
+
+    One column per metric of the catalogue (`metrics.catalog.METRICS`), added below the class.
+    """
 
     date = models.DateField()
     dimension = models.CharField(max_length=8, choices=Dimension.choices)
     key = models.CharField(max_length=150, blank=True)
-
-    requests = models.IntegerField(null=True)
-    requests_converted = models.IntegerField(null=True)
-    new_fans = models.IntegerField(null=True)
-    new_fans_grouped = models.IntegerField(null=True)
-    fans_total = models.IntegerField(null=True)
-    group_members = models.IntegerField(null=True)
-    active_customers = models.IntegerField(null=True)
-    speakers = models.IntegerField(null=True)
-    lost = models.IntegerField(null=True)
-    chats = models.IntegerField(null=True)
-    chats_replied = models.IntegerField(null=True)
-    orders = models.IntegerField(null=True)
-    revenue = models.DecimalField(max_digits=14, decimal_places=2, null=True)
-    buyers = models.IntegerField(null=True)
-    headcount = models.IntegerField(null=True)
-    joins = models.IntegerField(null=True)
-    leaves = models.IntegerField(null=True)
-    # Same-day cohorts (final at the end of D) and the week's group speakers (D-6..D).
-    requests_converted_d0 = models.IntegerField(null=True)
-    new_fans_grouped_d0 = models.IntegerField(null=True)
-    speakers_7d = models.IntegerField(null=True)
-
-    fan_rate = models.FloatField(null=True)
-    group_join_rate = models.FloatField(null=True)
-    activity_rate = models.FloatField(null=True)
-    speaking_rate = models.FloatField(null=True)
-    reply_rate = models.FloatField(null=True)
-    first_reply_minutes = models.FloatField(null=True)
-    revenue_per_head = models.FloatField(null=True)
-    fans_per_head = models.FloatField(null=True)
-    fan_rate_d0 = models.FloatField(null=True)
-    group_join_rate_d0 = models.FloatField(null=True)
-    speaking_rate_7d = models.FloatField(null=True)
 
     computed_at = models.DateTimeField()
 
@@ -99,6 +25,10 @@ class DailyKpi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.dimension}:{self.key}"
+
+
+for _metric in METRICS:
+    DailyKpi.add_to_class(_metric.name, kpi_field(_metric))
 
 
 class KpiComputation(models.Model):

@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db.models import F, Sum
 from django.utils import timezone
 
-from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_AT_END, RATE_OF_SUMS, STATE_AT_END, ratio
-from metrics.models import COUNT_METRICS, DailyKpi, Dimension, KpiComputation
+from metrics.catalog import ALL_METRICS, CENT, DIMENSION_METRICS, METRICS, RATE_OF_SUMS, STATE_AT_END, Metric, ratio
+from metrics.models import DailyKpi, Dimension, KpiComputation
 from metrics.reports.selectors import funnel_report, group_effect_report, repurchase_report, script_report
 from sitadmin.dates import day_bounds, kpi_days
 from staff.models import Staff
@@ -27,8 +27,12 @@ __all__ = [
     "script_report",
 ]
 
-# Summed over a range; headcount and the week's speakers are states taken at its last day.
-SUMMED_METRICS = tuple(m for m in COUNT_METRICS if m not in ("headcount", "speakers_7d"))
+# Summed over a range: the additive counts, and the state counts a ratio of sums divides by.
+SUMMED_METRICS = tuple(
+    m.name
+    for m in METRICS
+    if not m.is_rate and (m.fold == "sum" or m.name in {part for pair in RATE_OF_SUMS.values() for part in pair})
+)
 
 
 def _rows(*, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None):
@@ -47,6 +51,20 @@ def kpi_daily(
     """
     qs = _rows(dimension=dimension, date_from=date_from, date_to=date_to, keys=keys)
     return list(qs.order_by("date", "key").values("date", "dimension", "key", *ALL_METRICS))
+
+
+RATES = tuple(m for m in METRICS if m.is_rate)
+
+
+def _folded_rate(metric: Metric, *, row: dict, sums: dict) -> float | None:
+    """A rate over a range, by its catalogue fold: never an average of daily rates."""
+    if metric.fold == "ratio_of_sums":
+        return ratio(sums[f"sum_{metric.numerator}"], sums[f"sum_{metric.denominator}"])
+    if metric.fold == "weighted_mean":  # first_reply_minutes, weighted by the replied chats
+        return ratio(sums["reply_minutes"], sums[f"sum_{metric.denominator}"])
+    # ratio_at_end and per_head: the range's numerator (a sum, or a state at the last day) over the
+    # denominator at the last day.
+    return ratio(row[metric.numerator], row[metric.denominator])
 
 
 def kpi_summary(
@@ -100,21 +118,13 @@ def kpi_summary(
         for metric in STATE_AT_END:
             if metric in carried:
                 row[metric] = end.get(metric) or 0
-        for rate, (num, den) in RATE_OF_SUMS.items():
-            if rate in carried:
-                row[rate] = ratio(agg[f"sum_{num}"], agg[f"sum_{den}"])
-        for rate, (num, den) in RATE_AT_END.items():
-            if rate in carried:
-                row[rate] = ratio(row[num], row[den])
+        for metric in RATES:
+            if metric.name in carried:
+                row[metric.name] = _folded_rate(metric, row=row, sums=agg)
         if denominators:
             row["denominators"] = {
                 rate: agg[f"sum_{den}"] or 0 for rate, (_num, den) in RATE_OF_SUMS.items() if rate in carried
             }
-        if "first_reply_minutes" in carried:
-            row["first_reply_minutes"] = ratio(agg["reply_minutes"], agg["sum_chats_replied"])
-        if "headcount" in carried:
-            row["revenue_per_head"] = ratio(row["revenue"], row["headcount"])
-            row["fans_per_head"] = ratio(row["fans_total"], row["headcount"])
         result.append(row)
     return result
 

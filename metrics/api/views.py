@@ -19,13 +19,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from metrics import selectors
-from metrics.api.exports import CsvRenderer, XlsxRenderer
 from metrics.api.serializers import FORMATS, DateRangeSerializer, KpiQuerySerializer, RecomputeSerializer
-from metrics.definitions import ALL_METRICS
+from metrics.catalog import ALL_METRICS
 from metrics.models import Dimension
 from metrics.tasks import compute_kpis_range
 from sitadmin.celery import app as celery_app
 from sitadmin.pagination import PageSizePagination
+from sitadmin.spreadsheets import CsvRenderer, XlsxRenderer
 from staff import permissions
 from staff.roles import is_manager
 

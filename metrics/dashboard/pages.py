@@ -5,7 +5,6 @@ picks ranges, scopes keys by role, compares periods and names the keys.
 """
 
 import datetime as dt
-import statistics
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -14,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Script
 from customers.models import Event, LeadSource
+from metrics.catalog import BY_NAME, RATE_OF_SUMS, metric_columns
 from metrics.comparisons.same_day import SAME_DAY, SAME_DAY_LABELS, headline_same_day
-from metrics.definitions import RATE_OF_SUMS
+from metrics.comparisons.team_median import team_median, versus_median
 from metrics.models import Dimension
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
 from metrics.templatetags.dashboard_tags import num, pct
@@ -35,13 +35,15 @@ class Headline:
     cohort: bool  # cohort metrics of the last W-1 days are provisional
 
 
-HEADLINES = (
-    Headline("fan_rate", _("转粉率"), "rate", True),
-    Headline("group_join_rate", _("进群率"), "rate", True),
-    Headline("activity_rate", _("活跃度"), "rate", False),
-    Headline("reply_rate", _("回复率"), "rate", False),
-    Headline("revenue", _("成交额"), "money", False),
-    Headline("revenue_per_head", _("人效"), "money", False),
+def _headline(metric: str) -> Headline:
+    """A headline figure with its catalogue label and kind."""
+    record = BY_NAME[metric]
+    return Headline(metric, record.label, record.kind, record.family == "cohort")
+
+
+HEADLINES = tuple(
+    _headline(metric)
+    for metric in ("fan_rate", "group_join_rate", "activity_rate", "reply_rate", "revenue", "revenue_per_head")
 )
 # Money figures grow with the length of the range, so comparisons are made per day.
 PER_DAY = {"revenue", "revenue_per_head"}
@@ -270,17 +272,17 @@ def _names(dimension: str, keys) -> dict[str, str]:
     return {}
 
 
-BREAKDOWN_COLUMNS = (
-    ("requests", _("申请数"), "count"),
-    ("fan_rate", _("转粉率"), "rate"),
-    ("new_fans", _("新增粉丝"), "count"),
-    ("group_join_rate", _("进群率"), "rate"),
-    ("fans_total", _("粉丝总数"), "count"),
-    ("activity_rate", _("活跃度"), "rate"),
-    ("reply_rate", _("回复率"), "rate"),
-    ("orders", _("订单数"), "count"),
-    ("revenue", _("成交额"), "money"),
-    ("revenue_per_head", _("人效"), "money"),
+BREAKDOWN_COLUMNS = metric_columns(
+    "requests",
+    "fan_rate",
+    "new_fans",
+    "group_join_rate",
+    "fans_total",
+    "activity_rate",
+    "reply_rate",
+    "orders",
+    "revenue",
+    "revenue_per_head",
 )
 
 
@@ -316,15 +318,15 @@ def breakdown_for(*, user, dimension: str, date_from: dt.date, date_to: dt.date)
     }
 
 
-BOARD_METRICS = (
-    ("revenue", _("成交额"), "money"),
-    ("orders", _("订单数"), "count"),
-    ("new_fans", _("新增粉丝"), "count"),
-    ("fan_rate", _("转粉率"), "rate"),
-    ("group_join_rate", _("进群率"), "rate"),
-    ("activity_rate", _("活跃度"), "rate"),
-    ("reply_rate", _("回复率"), "rate"),
-    ("fans_total", _("粉丝总数"), "count"),
+BOARD_METRICS = metric_columns(
+    "revenue",
+    "orders",
+    "new_fans",
+    "fan_rate",
+    "group_join_rate",
+    "activity_rate",
+    "reply_rate",
+    "fans_total",
 )
 
 
@@ -346,12 +348,7 @@ def staff_board_for(*, user, date_from: dt.date, date_to: dt.date, sort: str = "
     for row in rows:
         by_team.setdefault((people.get(row["key"]) or {}).get("team__code"), []).append(row)
     medians = {
-        team: {
-            metric: statistics.median(vals)
-            if (vals := [float(r[metric]) for r in members if r.get(metric) is not None])
-            else None
-            for metric, _label, _kind in BOARD_METRICS
-        }
+        team: {metric: team_median(r.get(metric) for r in members) for metric, _label, _kind in BOARD_METRICS}
         for team, members in by_team.items()
     }
     if sort not in {m for m, _l, _k in BOARD_METRICS}:
@@ -359,13 +356,11 @@ def staff_board_for(*, user, date_from: dt.date, date_to: dt.date, sort: str = "
     board = []
     for row in rows:
         person = people.get(row["key"]) or {}
-        team_median = medians.get(person.get("team__code"), {})
+        medians_of_team = medians.get(person.get("team__code"), {})
         cells = []
         for metric, _label, kind in BOARD_METRICS:
-            value, median = row.get(metric), team_median.get(metric)
-            versus = ""
-            if value is not None and median is not None and float(value) != median:
-                versus = "above" if float(value) > median else "below"
+            value, median = row.get(metric), medians_of_team.get(metric)
+            versus = versus_median(value, median)
             cells.append(
                 {
                     "raw": "" if value is None else str(value),

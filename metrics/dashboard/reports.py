@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Group, Script
 from customers.models import LeadSource
 from metrics import selectors
+from metrics.catalog import ratio
 from metrics.dashboard.pages import TREND_DAYS, dashboard_scope
-from metrics.definitions import ratio
 from metrics.models import Dimension
 from metrics.reports import selectors as report_selectors
 from sitadmin.dates import kpi_days

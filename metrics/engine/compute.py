@@ -20,7 +20,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from customers.models import Event
-from metrics.definitions import ALL_METRICS, CENT, DIMENSION_METRICS, RATE_AT_END, RATE_OF_SUMS, ratio
+from metrics.catalog import ALL_METRICS, CENT, DIMENSION_METRICS, METRICS, ratio
 from metrics.engine import sql as kpi_sql
 from metrics.models import DailyKpi, Dimension, KpiComputation
 from sitadmin.dates import day_bounds, kpi_days
@@ -46,25 +46,31 @@ def _params(day: dt.date) -> dict:
     }
 
 
+RATES = tuple(m for m in METRICS if m.is_rate)
+
 # PostgreSQL: JIT compilation of these one-off statements costs more than it saves, and their
 # hashes and sorts over a day's events need more than the default 4 MB of work memory.
 POSTGRES_SESSION = ("SET LOCAL jit = off", "SET LOCAL work_mem = '256MB'")
 
 
-def _fetch_all(statements: list[tuple[str, tuple[str, ...]]], params: dict) -> list[tuple[list[tuple], tuple]]:
-    """Run the family statements in one read transaction; returns (rows, columns) per statement."""
+def _fetch_all(statements: list[str], params: dict) -> list[tuple[list[tuple], tuple]]:
+    """Run the family statements in one read transaction; returns (rows, metric column names) per statement.
+
+    Every statement answers `(dimension, key, metric...)`: the metrics are read by their column names.
+    """
     results = []
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             for setting in POSTGRES_SESSION:
                 cursor.execute(setting)
-        for sql, columns in statements:
+        for sql in statements:
             cursor.execute(sql, params)
+            columns = tuple(column[0] for column in cursor.description[2:])
             results.append((cursor.fetchall(), columns))
     return results
 
 
-def _fetch_in_thread(statement: tuple[str, tuple[str, ...]], params: dict) -> tuple[list[tuple], tuple]:
+def _fetch_in_thread(statement: str, params: dict) -> tuple[list[tuple], tuple]:
     try:
         return _fetch_all([statement], params)[0]
     finally:
@@ -72,9 +78,7 @@ def _fetch_in_thread(statement: tuple[str, tuple[str, ...]], params: dict) -> tu
         connection.close()
 
 
-def _fetch_family_results(
-    statements: list[tuple[str, tuple[str, ...]]], params: dict
-) -> list[tuple[list[tuple], tuple]]:
+def _fetch_family_results(statements: list[str], params: dict) -> list[tuple[list[tuple], tuple]]:
     """The family statements' results, in order.
 
     On PostgreSQL, outside a caller's transaction, the later statements run on their own connections
@@ -145,16 +149,14 @@ def _headcount(rows: _Rows, day: dt.date) -> None:
 
 
 def _finish(row: dict) -> dict:
-    replied = row["chats_replied"]
-    reply_seconds = row.pop("reply_seconds")
-    for rate, (num, den) in (RATE_OF_SUMS | RATE_AT_END).items():
-        if row[den] is not None:
-            row[rate] = ratio(row[num], row[den])
-    if row["chats"] is not None:
-        row["first_reply_minutes"] = ratio(reply_seconds / 60.0, replied)
-    if row["headcount"] is not None:
-        row["revenue_per_head"] = ratio(row["revenue"], row["headcount"])
-        row["fans_per_head"] = ratio(row["fans_total"], row["headcount"])
+    """A day's rates, each its catalogue numerator over its denominator (null where the row lacks the rate)."""
+    working = {"reply_seconds": row.pop("reply_seconds")}
+    for metric in RATES:
+        if row[metric.name] is not None:
+            numerator = row[metric.numerator] if metric.numerator in row else working[metric.numerator]
+            if metric.kind == "minutes":
+                numerator = numerator / 60.0
+            row[metric.name] = ratio(numerator, row[metric.denominator])
     return row
 
 
@@ -164,12 +166,7 @@ def kpis_rows_for_day(*, day: dt.date) -> list[dict]:
     rows = _Rows()
     rows.get(Dimension.ORG, "")
     day_sql = kpi_sql.DAY_SQL.replace("{reply_seconds}", kpi_sql.REPLY_SECONDS[connection.vendor])
-    statements = [
-        (kpi_sql.HELD_SQL, kpi_sql.STATE_COLUMNS),
-        (day_sql, kpi_sql.STATE_COLUMNS),
-        (kpi_sql.COHORT_SQL, kpi_sql.COHORT_COLUMNS),
-        (kpi_sql.WEEK_SQL, kpi_sql.WEEK_COLUMNS),
-    ]
+    statements = [kpi_sql.HELD_SQL, day_sql, kpi_sql.COHORT_SQL, kpi_sql.WEEK_SQL]
     for result, columns in _fetch_family_results(statements, params):
         rows.add(result, columns)
     _headcount(rows, day)

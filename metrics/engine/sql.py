@@ -3,7 +3,7 @@
 They run unchanged on PostgreSQL and SQLite (CTEs, window functions, UNION ALL). Day boundaries
 come in as parameters computed in `TIME_ZONE`, so no statement ever truncates a time to a date.
 Parameters: `start` (start of D), `end` (start of D+1), `window_end` (start of D+W), `threshold`.
-Each returns `(dimension, key, metric...)` rows, one per key, for the columns listed beside it.
+Each returns `(dimension, key, metric...)` rows, one per key; the engine reads the metrics by column name.
 
 Events are ordered by `(at, client_id)` (docs/metrics.md): "at or after" / "after" an event means a later
 time, or the same time and a larger client id, so ties resolve the same whatever the arrival order.
@@ -41,6 +41,11 @@ _BRANCHES = {
 }
 
 
+def _sums(*columns: str, zeros: tuple[str, ...] = ()) -> str:
+    """`SUM(c) AS c` for each column, then `0 AS z` for the columns this statement leaves to another."""
+    return ", ".join([f"SUM({c}) AS {c}" for c in columns] + [f"0 AS {z}" for z in zeros])
+
+
 def _by_dimensions(select: str, dimensions: tuple[str, ...]) -> str:
     """One aggregate `select` list evaluated per dimension over `keyed`, glued with UNION ALL.
 
@@ -48,15 +53,6 @@ def _by_dimensions(select: str, dimensions: tuple[str, ...]) -> str:
     """
     return "\nUNION ALL\n".join(_BRANCHES[d].format(select=select) for d in dimensions)
 
-
-COHORT_COLUMNS = (
-    "requests",
-    "requests_converted",
-    "new_fans",
-    "new_fans_grouped",
-    "requests_converted_d0",
-    "new_fans_grouped_d0",
-)
 
 # requests / requests_converted: customers whose first friend_request_sent ever is on D, converted
 # by a friend_added (any staff) at or after it and before the end of D+W-1.
@@ -113,9 +109,9 @@ facts AS (
            0 AS new_fans, 0 AS new_fans_grouped, 0 AS new_fans_grouped_d0
     FROM req_facts
     UNION ALL
-    SELECT customer_id, staff_id, script_id, 0, 0, 0, 1,
-           CASE WHEN grouped_at IS NULL THEN 0 ELSE 1 END,
-           CASE WHEN grouped_at < %(end)s THEN 1 ELSE 0 END
+    SELECT customer_id, staff_id, script_id, 0 AS requests, 0 AS requests_converted, 0 AS requests_converted_d0,
+           1 AS new_fans, CASE WHEN grouped_at IS NULL THEN 0 ELSE 1 END AS new_fans_grouped,
+           CASE WHEN grouped_at < %(end)s THEN 1 ELSE 0 END AS new_fans_grouped_d0
     FROM fan_facts
 ),
 cube AS (
@@ -131,8 +127,14 @@ COHORT_SQL = (
     _COHORT_FACTS
     + _KEYED_WITH_SCRIPT
     + _by_dimensions(
-        "SUM(requests), SUM(requests_converted), SUM(new_fans), SUM(new_fans_grouped),"
-        " SUM(requests_converted_d0), SUM(new_fans_grouped_d0)",
+        _sums(
+            "requests",
+            "requests_converted",
+            "new_fans",
+            "new_fans_grouped",
+            "requests_converted_d0",
+            "new_fans_grouped_d0",
+        ),
         ("org", "staff", "team", "source", "script"),
     )
 )
@@ -158,22 +160,6 @@ members AS (
               AND x.type IN ('group_joined', 'group_left') AND x.at = m.joined_at
             ORDER BY x.client_id DESC LIMIT 1) = 'group_joined'))
 )"""
-
-STATE_COLUMNS = (
-    "fans_total",
-    "group_members",
-    "active_customers",
-    "speakers",
-    "lost",
-    "chats",
-    "chats_replied",
-    "reply_seconds",
-    "orders",
-    "revenue_cents",
-    "buyers",
-    "joins",
-    "leaves",
-)
 
 # Friends at the end of D: the latest friend_added/friend_deleted up to the end of D is an add.
 _FANS_CTES = """
@@ -229,7 +215,7 @@ _HELD_CTES = "".join(
 facts AS (
     SELECT customer_id, 1 AS fans_total, 0 AS group_members FROM fans
     UNION ALL
-    SELECT DISTINCT customer_id, 0, 1 FROM members
+    SELECT DISTINCT customer_id, 0 AS fans_total, 1 AS group_members FROM members
 ),
 -- Only the two sums this statement computes: narrow rows through the joins and the grouping.
 cube AS (
@@ -298,9 +284,14 @@ facts AS (
            CAST(0 AS DOUBLE PRECISION) AS reply_seconds, 0 AS orders, 0 AS revenue_cents, 0 AS buyers
     FROM msg_in
     UNION ALL
-    SELECT rp.customer_id, 0, 0, 0, 0, 0, 0, 1, {reply_seconds}, 0, 0, 0 FROM reply rp
+    SELECT rp.customer_id, 0 AS fans_total, 0 AS group_members, 0 AS active_customers, 0 AS speakers, 0 AS lost,
+           0 AS chats, 1 AS chats_replied, {reply_seconds} AS reply_seconds, 0 AS orders, 0 AS revenue_cents,
+           0 AS buyers
+    FROM reply rp
     UNION ALL
-    SELECT customer_id, 0, 0, 0, 0, lost, 0, 0, 0.0, orders, revenue_cents, CASE WHEN orders > 0 THEN 1 ELSE 0 END
+    SELECT customer_id, 0 AS fans_total, 0 AS group_members, 0 AS active_customers, 0 AS speakers, lost,
+           0 AS chats, 0 AS chats_replied, 0.0 AS reply_seconds, orders, revenue_cents,
+           CASE WHEN orders > 0 THEN 1 ELSE 0 END AS buyers
     FROM day_events
 ),""",
         _OWNER_CUBE,
@@ -310,9 +301,9 @@ facts AS (
     WHERE m.direction = 'in' AND m.group_id IS NOT NULL
     GROUP BY m.group_id
     UNION ALL
-    SELECT e.group_id, 0, 0,
-           SUM(CASE WHEN e.type = 'group_joined' THEN 1 ELSE 0 END),
-           SUM(CASE WHEN e.type = 'group_left' THEN 1 ELSE 0 END)
+    SELECT e.group_id, 0 AS group_members, 0 AS speakers,
+           SUM(CASE WHEN e.type = 'group_joined' THEN 1 ELSE 0 END) AS joins,
+           SUM(CASE WHEN e.type = 'group_left' THEN 1 ELSE 0 END) AS leaves
     FROM customers_event e
     WHERE e.type IN ('group_joined', 'group_left') AND e.at >= %(start)s AND e.at < %(end)s
     GROUP BY e.group_id
@@ -324,20 +315,34 @@ facts AS (
 # day's joins and leaves; the columns a group row does not carry are 0 here and null in the row.
 _GROUP_BRANCH = """
 UNION ALL
-SELECT 'group', g.code, 0, SUM(f.group_members), 0, SUM(f.speakers), 0, 0, 0, 0, 0, 0, 0, SUM(f.joins), SUM(f.leaves)
+SELECT 'group', g.code, 0 AS fans_total, SUM(f.group_members) AS group_members, 0 AS active_customers,
+       SUM(f.speakers) AS speakers, 0 AS lost, 0 AS chats, 0 AS chats_replied, 0 AS reply_seconds, 0 AS orders,
+       0 AS revenue_cents, 0 AS buyers, SUM(f.joins) AS joins, SUM(f.leaves) AS leaves
 FROM group_facts f JOIN campaigns_group g ON g.id = f.group_id
 GROUP BY g.code
 """
 _STATE_SELECT = (
     _KEYED_OWNED
     + _by_dimensions(
-        "SUM(fans_total), SUM(group_members), SUM(active_customers), SUM(speakers), SUM(lost), SUM(chats),"
-        " SUM(chats_replied), SUM(reply_seconds), SUM(orders), SUM(revenue_cents), SUM(buyers), 0, 0",
+        _sums(
+            "fans_total",
+            "group_members",
+            "active_customers",
+            "speakers",
+            "lost",
+            "chats",
+            "chats_replied",
+            "reply_seconds",
+            "orders",
+            "revenue_cents",
+            "buyers",
+            zeros=("joins", "leaves"),
+        ),
         ("org", "staff", "team", "source"),
     )
     + _GROUP_BRANCH
 )
-# Two statements with the same columns (STATE_COLUMNS), each 0 in what the other computes: the
+# Two statements with the same named columns, each 0 in what the other computes: the
 # history-wide state and the day's activity are independent and can run side by side.
 HELD_SQL = _HELD_CTES + _STATE_SELECT
 DAY_SQL = _DAY_CTES + _STATE_SELECT
@@ -347,8 +352,6 @@ REPLY_SECONDS = {
     "sqlite": "ROUND((julianday(rp.out_at) - julianday(rp.in_at)) * 86400.0, 3)",
 }
 
-
-WEEK_COLUMNS = ("speakers_7d",)
 
 # The week's group speakers: customers with an `in` message carrying a group on D-6..D (`week_start`
 # is the start of D-6), read once through the partial index on group `in` messages. People
@@ -380,10 +383,10 @@ cube AS (
 WEEK_SQL = (
     _WEEK_CTES
     + _KEYED_OWNED
-    + _by_dimensions("SUM(speakers_7d)", ("org", "staff", "team", "source"))
+    + _by_dimensions(_sums("speakers_7d"), ("org", "staff", "team", "source"))
     + """
 UNION ALL
-SELECT 'group', g.code, COUNT(*)
+SELECT 'group', g.code, COUNT(*) AS speakers_7d
 FROM week_speakers w JOIN campaigns_group g ON g.id = w.group_id
 GROUP BY g.code
 """

@@ -11,7 +11,7 @@ import math
 from django.db import connection
 from django.db.models import Sum
 
-from metrics.definitions import ratio
+from metrics.catalog import ratio
 from metrics.models import DailyKpi, Dimension
 from sitadmin.dates import day_bounds
 

@@ -8,11 +8,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
-from rest_framework.renderers import BaseRenderer, BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
 from metrics.models import Dimension
 from metrics.selectors import kpi_keys_visible
+from sitadmin.spreadsheets import XLSX_TYPE, XlsxRenderer
 from staff.evaluations.evidence import staff_evidence
 from staff.evaluations.scoring import EvaluationError, evaluation_create, evaluation_override
 from staff.evaluations.selectors import (
@@ -33,20 +34,6 @@ from staff.evaluations.tiers import cycle_leaderboard, review_cycle_save
 from staff.models import CompetencyDimension, ReviewCycle, Staff
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
 from staff.roles import is_manager, role_for, scope_staff
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-class XlsxRenderer(BaseRenderer):
-    """Lets `?format=xlsx` through DRF's content negotiation; the view returns the workbook itself."""
-
-    media_type = XLSX_TYPE
-    format = "xlsx"
-    charset = None
-    render_style = "binary"
-
-    def render(self, data, accepted_media_type=None, renderer_context=None):
-        return data
 
 
 class DimensionViewSet(

@@ -31,18 +31,24 @@ from django.db.models import Count, F, Q
 
 from campaigns.models import SopTask
 from customers.models import Customer, Stage
+from metrics.catalog import BY_NAME
+from metrics.comparisons.team_median import team_median
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_summary
 from sitadmin.dates import day_bounds, kpi_days
 from staff.models import ReviewCycle, Staff
 from staff.teams.selectors import team_operators_with
 
-EVIDENCE_METRICS = (
-    ("fan_rate", "转粉率", "higher"),
-    ("group_join_rate", "进群率", "higher"),
-    ("activity_rate", "活跃度", "higher"),
-    ("reply_rate", "回复率", "higher"),
-    ("first_reply_minutes", "首次回复(分钟)", "lower"),
-    ("revenue_per_head", "人效", "higher"),
+# The KPIs set beside the team median; which way is better comes from the catalogue.
+EVIDENCE_METRICS = tuple(
+    (name, BY_NAME[name].label, "higher" if BY_NAME[name].higher_is_better else "lower")
+    for name in (
+        "fan_rate",
+        "group_join_rate",
+        "activity_rate",
+        "reply_rate",
+        "first_reply_minutes",
+        "revenue_per_head",
+    )
 )
 NON_COMPLIANT_LISTED = 50
 _STRFTIME_PATTERNS = {
@@ -141,11 +147,6 @@ def sop_on_time(*, staff: Staff, date_from: dt.date, date_to: dt.date) -> dict:
     return counts
 
 
-def team_median(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return statistics.median(present) if present else None
-
-
 def cycle_kpi_range(*, cycle: ReviewCycle) -> tuple[dt.date, dt.date]:
     """The cycle's dates up to its last computed KPI day: a cycle still running is read up to the
     latest day computed, so state taken at the end of the range (headcount, hence 人效) is not empty."""
@@ -170,7 +171,7 @@ def staff_kpi_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
         metrics.append(
             {
                 "metric": metric,
-                "label": label,
+                "label": str(label),
                 "better": better,
                 "value": _as_float(own.get(metric)),
                 "team_median": team_median(values),

@@ -5,12 +5,12 @@ their own (read-only). Scoring: managers anyone, team leads the members of their
 candidates placed in it) but not themselves, operators no one.
 """
 
-import io
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
-from openpyxl import Workbook
+from django.utils.translation import gettext as _
 
+from sitadmin.spreadsheets import xlsx_bytes
 from staff.models import Decision, Evaluation, ReviewCycle, Staff
 from staff.roles import role_for, scope_by_owner, scope_staff, staff_for
 
@@ -107,40 +107,21 @@ def cycle_overview(*, cycle: ReviewCycle, user) -> dict:
 def cycle_overview_xlsx(*, overview: dict) -> bytes:
     """The overview as an XLSX workbook: one row per staff member, then the counts per decision."""
     labels = dict(Decision.choices)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = overview["cycle"][:31]
-    sheet.append(
+    header = [_("员工"), _("姓名"), _("团队"), _("状态"), _("总分"), _("结论"), _("最终结论"), _("调整原因")]
+    rows = [
         [
-            "员工 staff",
-            "姓名 name",
-            "团队 team",
-            "状态 status",
-            "总分 total",
-            "结论 decision",
-            "最终结论 final",
-            "调整原因 reason",
+            row["staff"],
+            row["name"],
+            row["team"] or "",
+            row["status"],
+            float(row["total"]) if row["total"] is not None else None,
+            labels.get(row["decision"], ""),
+            labels.get(row["final_decision"], ""),
+            row["override_reason"],
         ]
-    )
-    for row in overview["rows"]:
-        sheet.append(
-            [
-                row["staff"],
-                row["name"],
-                row["team"] or "",
-                row["status"],
-                float(row["total"]) if row["total"] is not None else None,
-                labels.get(row["decision"], ""),
-                labels.get(row["final_decision"], ""),
-                row["override_reason"],
-            ]
-        )
-    counts = book.create_sheet("counts")
-    counts.append(["结论 decision", "计算 computed", "最终 final"])
-    for decision in Decision.values:
-        counts.append(
-            [labels[decision], overview["decision_counts"][decision], overview["final_decision_counts"][decision]]
-        )
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+        for row in overview["rows"]
+    ]
+    counts = [
+        [labels[d], overview["decision_counts"][d], overview["final_decision_counts"][d]] for d in Decision.values
+    ]
+    return xlsx_bytes([(overview["cycle"], header, rows), ("counts", [_("结论"), _("计算"), _("最终")], counts)])

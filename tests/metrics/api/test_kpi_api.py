@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 from django.utils import timezone
 
-from metrics.definitions import ALL_METRICS
+from metrics.catalog import ALL_METRICS
 from metrics.models import KpiComputation
 from tests.metrics.factories import DailyKpiFactory, KpiComputationFactory
 from tests.staff.factories import StaffFactory, TeamFactory

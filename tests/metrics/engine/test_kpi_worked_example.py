@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 
 from customers.events.services import events_ingest
 from customers.models import Customer
-from metrics.definitions import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS
+from metrics.catalog import ALL_METRICS, DIMENSION_METRICS, RATE_OF_SUMS
 from metrics.engine.compute import kpis_compute_days
 from metrics.models import DailyKpi
 from metrics.selectors import kpi_summary
