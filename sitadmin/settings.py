@@ -156,6 +156,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.recompute_recent_kpis",
         "schedule": crontab(hour=2, minute=0),
     },
+    "send-due-broadcasts": {
+        "task": "campaigns.broadcasts.tasks.send_due_broadcasts",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # Product settings (SPEC §4, §5, §6).

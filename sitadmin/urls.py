@@ -6,6 +6,9 @@ api_v1 = [
     path("", include("staff.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("campaigns.api_urls")),
+    path("", include("campaigns.channels.api_urls")),
+    path("", include("campaigns.broadcasts.api_urls")),
+    path("", include("campaigns.activities.api_urls")),
     path("", include("metrics.api_urls")),
 ]
 
@@ -19,5 +22,8 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("customers.urls")),
     path("", include("campaigns.urls")),
+    path("", include("campaigns.channels.urls")),
+    path("", include("campaigns.broadcasts.urls")),
+    path("", include("campaigns.activities.urls")),
     path("", include("metrics.urls")),
 ]
