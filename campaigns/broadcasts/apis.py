@@ -45,8 +45,7 @@ class BroadcastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def _with_stats(self, broadcasts) -> list:
         stats = broadcast_stats(broadcast_ids=[b.pk for b in broadcasts])
         for broadcast in broadcasts:
-            for key, value in stats[broadcast.pk].items():
-                setattr(broadcast, key, value)
+            broadcast.stats = stats[broadcast.pk]
         return broadcasts
 
     def list(self, request, *args, **kwargs):
