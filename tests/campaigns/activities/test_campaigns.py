@@ -15,8 +15,15 @@ def amy(team):
 
 
 def _msg(event_id, phone, at, text, group="g1"):
-    return {"id": event_id, "type": "message", "direction": "in", "at": at, "phone": phone, "text": text,
-            "group": group}
+    return {
+        "id": event_id,
+        "type": "message",
+        "direction": "in",
+        "at": at,
+        "phone": phone,
+        "text": text,
+        "group": group,
+    }
 
 
 def _add(event_id, phone, at, **fields):
@@ -27,8 +34,14 @@ def _add(event_id, phone, at, **fields):
 def test_checkin_counts_distinct_local_days_with_the_keyword_in_the_group(client_for, manager, amy):
     GroupFactory(code="g1")
     Campaign.objects.create(
-        code="nov", name="11月打卡", kind="checkin", starts_on="2026-11-01", ends_on="2026-11-07", goal=2,
-        group=GroupFactory(code="g1"), keyword="打卡",
+        code="nov",
+        name="11月打卡",
+        kind="checkin",
+        starts_on="2026-11-01",
+        ends_on="2026-11-07",
+        goal=2,
+        group=GroupFactory(code="g1"),
+        keyword="打卡",
     )
     p1, p2 = "13800000001", "13800000002"
     events = [
@@ -39,8 +52,15 @@ def test_checkin_counts_distinct_local_days_with_the_keyword_in_the_group(client
         _msg("e", p2, "2026-11-03T09:00:00+08:00", "打卡", group="g2"),  # another group
         _msg("f", p2, "2026-11-04T09:00:00+08:00", "早上好"),  # no keyword
         _msg("g", p2, "2026-11-05T09:00:00+08:00", "打卡"),
-        {"id": "h", "type": "message", "direction": "out", "at": "2026-11-06T09:00:00+08:00", "phone": p2,
-         "text": "打卡", "group": "g1"},  # staff wrote it
+        {
+            "id": "h",
+            "type": "message",
+            "direction": "out",
+            "at": "2026-11-06T09:00:00+08:00",
+            "phone": p2,
+            "text": "打卡",
+            "group": "g1",
+        },  # staff wrote it
     ]
     assert events_ingest(events=events).errors == []
     rows = client_for(manager).get("/api/v1/campaigns/nov/participants/").json()["results"]
@@ -54,8 +74,9 @@ def test_checkin_counts_distinct_local_days_with_the_keyword_in_the_group(client
 @pytest.mark.django_db
 def test_referral_counts_first_adds_in_the_period_naming_the_referrer(client_for, manager, amy):
     referrer = CustomerFactory(phone="13900000000", external_id="wm-ref")
-    Campaign.objects.create(code="invite", name="任务宝", kind="referral", starts_on="2026-11-01",
-                            ends_on="2026-11-30", goal=2)
+    Campaign.objects.create(
+        code="invite", name="任务宝", kind="referral", starts_on="2026-11-01", ends_on="2026-11-30", goal=2
+    )
     events = [
         _add("r1", "13800000001", "2026-11-02T10:00:00+08:00", referrer="139 0000 0000"),
         _add("r2", "13800000002", "2026-11-03T10:00:00+08:00", referrer="wm-ref"),
@@ -75,8 +96,9 @@ def test_referral_counts_first_adds_in_the_period_naming_the_referrer(client_for
 
 @pytest.mark.django_db
 def test_draws_are_reproducible_and_kept(client_for, manager, amy):
-    campaign = Campaign.objects.create(code="invite", name="任务宝", kind="referral", starts_on="2026-11-01",
-                                       ends_on="2026-11-30", goal=1)
+    campaign = Campaign.objects.create(
+        code="invite", name="任务宝", kind="referral", starts_on="2026-11-01", ends_on="2026-11-30", goal=1
+    )
     referrers = [CustomerFactory(phone=f"1390000000{n}") for n in range(6)]
     events = [
         _add(f"r{n}", f"1380000000{n}", "2026-11-02T10:00:00+08:00", referrer=referrers[n].phone) for n in range(6)
@@ -113,8 +135,9 @@ def test_a_campaign_ending_before_it_starts_is_400(client_for, manager):
 
 @pytest.mark.django_db
 def test_campaign_page_shows_leaderboard_and_draws(client, manager, amy):
-    Campaign.objects.create(code="nov", name="11月打卡", kind="checkin", starts_on="2026-11-01",
-                            ends_on="2026-11-07", goal=1)
+    Campaign.objects.create(
+        code="nov", name="11月打卡", kind="checkin", starts_on="2026-11-01", ends_on="2026-11-07", goal=1
+    )
     assert events_ingest(events=[_msg("a", "13800000001", "2026-11-01T08:00:00+08:00", "打卡")]).errors == []
     client.force_login(manager.user)
     assert "11月打卡" in client.get("/activities/").content.decode()
