@@ -198,9 +198,9 @@ def _broadcasts_build(*, rng, last_day: dt.date, tz) -> int:
         team_id=None,
     )
     events = []
-    for customer_id, phone, external_id, owner in sent.recipients.order_by(
-        "customer__phone", "customer__external_id"
-    ).values_list("customer_id", "customer__phone", "customer__external_id", "owner__user__username"):
+    for phone, external_id, owner in sent.recipients.order_by("customer__phone", "customer__external_id").values_list(
+        "customer__phone", "customer__external_id", "owner__user__username"
+    ):
         if owner is None or rng.random() > 0.7:
             continue
         who = {"phone": phone} if phone else {"external_id": external_id}

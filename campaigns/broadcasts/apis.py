@@ -8,6 +8,7 @@ from staff.models import Staff
 from staff.permissions import IsStaffMember
 from staff.roles import role_for, staff_for
 
+from .models import Broadcast
 from .selectors import broadcast_list_for, broadcast_stats
 from .serializers import AudiencePreviewSerializer, AudienceSerializer, BroadcastCreateSerializer, BroadcastSerializer
 from .services import broadcast_audience_customers, broadcast_create
@@ -39,6 +40,8 @@ class BroadcastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     serializer_class = BroadcastSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Broadcast.objects.none()
         _writer_team(self.request.user)
         return broadcast_list_for(user=self.request.user)
 

@@ -6,6 +6,7 @@ import zoneinfo
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from campaigns.channels.models import ChannelAdd, ChannelScanCount
 from campaigns.channels.selectors import channel_code_report
@@ -174,3 +175,24 @@ def test_concurrent_scans_never_both_take_the_last_slot(team):
     assert sorted(o for o in outcomes if o) == ["ann", "ann", "ann", "bob", "bob", "bob"]
     assert outcomes.count(None) == 2
     assert sorted(ChannelScanCount.objects.values_list("scans", flat=True)) == [3, 3]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_channel_fields_cost_the_same_queries_for_10_or_500_adds(amy, live_code):
+    referrer = CustomerFactory(phone="13900000000")
+
+    def batch(size, prefix):
+        return [
+            _add(f"{prefix}{n}", f"137{n:08d}", channel_code="live", referrer=referrer.phone) for n in range(size)
+        ]
+
+    counts = []
+    # The first batch also creates the `unknown` lead source; the next two compare like with like.
+    for size, prefix in ((10, "warm"), (10, "s"), (500, "l")):
+        Customer.objects.filter(phone__startswith="137").delete()
+        with CaptureQueriesContext(connection) as queries:
+            assert events_ingest(events=batch(size, prefix)).accepted == size
+        counts.append(len(queries))
+    assert counts[1] == counts[2] <= 36
+    assert ChannelAdd.objects.count() == 500
