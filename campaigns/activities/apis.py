@@ -6,34 +6,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from customers.models import Customer
-from customers.selectors import customer_phone_for, phone_viewer_for
 from sitadmin.drf import ProtectedDestroyMixin
 from staff.permissions import IsManager, IsManagerOrReadOnly
 from staff.roles import scope_by_owner
 
 from .models import Campaign
-from .selectors import campaign_participants, customers_by_id
+from .selectors import campaign_participants, participant_rows
 from .serializers import CampaignSerializer, DrawRequestSerializer, DrawSerializer, ParticipantSerializer
 from .services import campaign_draw
-
-
-def participant_rows(*, campaign: Campaign, user, participants: list[dict]) -> list[dict]:
-    """Participants as a viewer sees them: rank, name, phone masked unless theirs to see, owner."""
-    customers = customers_by_id(ids=[p["customer_id"] for p in participants])
-    viewer = phone_viewer_for(user=user)
-    rows = []
-    for rank, p in enumerate(participants, start=1):
-        customer = customers[p["customer_id"]]
-        rows.append(
-            {
-                **p,
-                "rank": rank,
-                "name": customer.name,
-                "phone": customer_phone_for(customer=customer, viewer=viewer),
-                "owner": customer.owner.user.username if customer.owner else None,
-            }
-        )
-    return rows
 
 
 class CampaignViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):

@@ -7,6 +7,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from customers.models import Customer, Event, EventType
+from customers.selectors import customer_phone_for, phone_viewer_for
 
 from .models import Campaign, Referral
 
@@ -64,3 +65,22 @@ def campaign_participants(*, campaign: Campaign, customers: QuerySet | None = No
 
 def customers_by_id(*, ids: list[int]) -> dict[int, Customer]:
     return {c.pk: c for c in Customer.objects.filter(pk__in=ids).select_related("owner__user")}
+
+
+def participant_rows(*, campaign: Campaign, user, participants: list[dict]) -> list[dict]:
+    """Participants as a viewer sees them: rank, name, phone masked unless theirs to see, owner."""
+    customers = customers_by_id(ids=[p["customer_id"] for p in participants])
+    viewer = phone_viewer_for(user=user)
+    rows = []
+    for rank, p in enumerate(participants, start=1):
+        customer = customers[p["customer_id"]]
+        rows.append(
+            {
+                **p,
+                "rank": rank,
+                "name": customer.name,
+                "phone": customer_phone_for(customer=customer, viewer=viewer),
+                "owner": customer.owner.user.username if customer.owner else None,
+            }
+        )
+    return rows

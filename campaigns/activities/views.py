@@ -10,9 +10,8 @@ from django.views.decorators.http import require_POST
 from customers.models import Customer
 from staff.roles import is_manager, role_for, scope_by_owner
 
-from .apis import participant_rows
 from .models import Campaign
-from .selectors import campaign_participants, customers_by_id
+from .selectors import campaign_participants, customers_by_id, participant_rows
 from .services import campaign_draw
 
 LEADERBOARD_ROWS = 100

@@ -1,28 +1,15 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from staff.models import Staff
 from staff.permissions import IsStaffMember
-from staff.roles import role_for, staff_for
+from staff.roles import staff_for
 
 from .models import Broadcast
-from .selectors import broadcast_list_for, broadcast_stats
+from .selectors import broadcast_list_for, broadcast_stats, broadcast_team_for
 from .serializers import AudiencePreviewSerializer, AudienceSerializer, BroadcastCreateSerializer, BroadcastSerializer
 from .services import broadcast_audience_customers, broadcast_create
-
-
-def _writer_team(user) -> int | None:
-    """The team a writer's broadcasts are limited to (None for a manager); others may not write."""
-    role = role_for(user)
-    if role == Staff.Role.MANAGER:
-        return None
-    staff = staff_for(user)
-    if role == Staff.Role.TEAM_LEAD and staff.team_id:
-        return staff.team_id
-    raise PermissionDenied("只有负责人和组长可以群发 only managers and team leads broadcast.")
 
 
 def _audience(data, team_id: int | None) -> dict:
@@ -42,7 +29,7 @@ class BroadcastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Broadcast.objects.none()
-        _writer_team(self.request.user)
+        broadcast_team_for(user=self.request.user)
         return broadcast_list_for(user=self.request.user)
 
     def _with_stats(self, broadcasts) -> list:
@@ -60,7 +47,7 @@ class BroadcastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
 
     @extend_schema(request=BroadcastCreateSerializer, responses={201: BroadcastSerializer})
     def create(self, request, *args, **kwargs):
-        team_id = _writer_team(request.user)
+        team_id = broadcast_team_for(user=request.user)
         data = BroadcastCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         audience = _audience(data.validated_data["audience"], team_id)
@@ -84,7 +71,7 @@ class BroadcastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @action(detail=False, methods=["post"])
     def preview(self, request):
         """The number of customers an audience reaches now."""
-        team_id = _writer_team(request.user)
+        team_id = broadcast_team_for(user=request.user)
         data = AudiencePreviewSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         audience = _audience(data.validated_data["audience"], team_id)

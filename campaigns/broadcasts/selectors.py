@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from customers.models import Event, EventType
@@ -11,6 +12,18 @@ from staff.roles import role_for, staff_for
 from .models import Broadcast, BroadcastRecipient
 
 WINDOW = dt.timedelta(hours=24)
+
+
+def broadcast_team_for(*, user) -> int | None:
+    """The team a user's broadcasts are limited to: None for a manager, their team for a team lead;
+    anyone else may not broadcast (403)."""
+    role = role_for(user)
+    if role == Staff.Role.MANAGER:
+        return None
+    staff = staff_for(user)
+    if role == Staff.Role.TEAM_LEAD and staff.team_id:
+        return staff.team_id
+    raise PermissionDenied("只有负责人和组长可以群发 only managers and team leads broadcast.")
 
 
 def broadcast_list_for(*, user) -> QuerySet:

@@ -4,32 +4,22 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 
 from customers.models import LeadSource, Stage, Tag
 from staff.models import Staff
 from staff.roles import staff_for
 
-from .apis import _writer_team
-from .selectors import broadcast_list_for, broadcast_stats
+from .selectors import broadcast_list_for, broadcast_stats, broadcast_team_for
 from .serializers import AudienceSerializer
 from .services import broadcast_audience_customers, broadcast_create
 
 PAGE_SIZE = 30
-
-
-def _team_or_403(user) -> int | None:
-    try:
-        return _writer_team(user)
-    except ApiPermissionDenied:
-        raise PermissionDenied from None
 
 
 def _audience_from(post) -> dict:
@@ -38,7 +28,7 @@ def _audience_from(post) -> dict:
 
 @login_required
 def broadcast_page(request):
-    team_id = _team_or_403(request.user)
+    team_id = broadcast_team_for(user=request.user)
     page = Paginator(broadcast_list_for(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     stats = broadcast_stats(broadcast_ids=[b.pk for b in page.object_list])
     owners = Staff.objects.filter(status=Staff.Status.ACTIVE).select_related("user").order_by("user__username")
@@ -60,7 +50,7 @@ def broadcast_page(request):
 @require_POST
 def broadcast_preview(request):
     """htmx: the live count of the audience the builder's fields describe."""
-    team_id = _team_or_403(request.user)
+    team_id = broadcast_team_for(user=request.user)
     audience = AudienceSerializer(data=_audience_from(request.POST), context={"team_id": team_id})
     count = None
     if audience.is_valid():
@@ -71,7 +61,7 @@ def broadcast_preview(request):
 @login_required
 @require_POST
 def broadcast_new(request):
-    team_id = _team_or_403(request.user)
+    team_id = broadcast_team_for(user=request.user)
     audience = AudienceSerializer(data=_audience_from(request.POST), context={"team_id": team_id})
     title = request.POST.get("title", "").strip()[:200]
     content = request.POST.get("content", "").strip()
