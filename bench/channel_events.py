@@ -3,8 +3,8 @@ against the same batch without them (the baseline), in one run on PostgreSQL.
 
 Same setup as bench/events.py (fresh database `sitadmin_bench_channel_events`, 5,000 existing
 customers), plus a channel code with two tags and an SOP template. The baseline and channel
-batches use different ids and phones, so each creates the same number of customers; they run in two
-alternating rounds.
+batches use different ids and phones, so each creates the same number of customers; they run in three
+alternating rounds and the best time of each kind is the figure.
 
     .venv/bin/python bench/channel_events.py
 """
@@ -67,7 +67,7 @@ def main() -> None:
     Customer.objects.bulk_create(
         [
             Customer(phone=f"{p}{n:08d}", source=tele)
-            for p in ("135", "136", "137", "138")
+            for p in ("133", "134", "135", "136", "137", "138")
             for n in range(0, customers, 2)
         ],
         batch_size=5000,
@@ -76,21 +76,24 @@ def main() -> None:
     client = APIClient()
     client.force_authenticate(manager.user)
     assert client.post("/api/v1/events/", [], format="json").json()["accepted"] == 0
-    # Two rounds, alternating, so a busy machine weighs on both kinds alike.
-    runs = [
-        ("baseline, no channel fields", _variant(BATCH, prefix="b1-", phone_prefix="135", channel=False)),
-        ("adds with channel_code/referrer", _variant(BATCH, prefix="c1-", phone_prefix="136", channel=True)),
-        ("baseline, no channel fields", _variant(BATCH, prefix="b2-", phone_prefix="137", channel=False)),
-        ("adds with channel_code/referrer", _variant(BATCH, prefix="c2-", phone_prefix="138", channel=True)),
-    ]
-    for label, events in runs:
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            answer = client.post("/api/v1/events/", events, format="json")
-            seconds = time.perf_counter() - started
-        body = answer.json()
-        assert answer.status_code == 200 and body["accepted"] == BATCH, body["errors"][:3]
-        print(f"{label}: {BATCH} events, {seconds:.2f} s, {len(queries)} queries")
+    # Three rounds, alternating, so a busy machine weighs on both kinds alike; the best of each is the figure.
+    best: dict[str, float] = {}
+    for round_no in range(3):
+        for label, channel, phone_prefix in (
+            ("baseline, no channel fields", False, f"13{3 + 2 * round_no}"),
+            ("adds with channel_code/referrer", True, f"13{4 + 2 * round_no}"),
+        ):
+            events = _variant(BATCH, prefix=f"r{round_no}{int(channel)}-", phone_prefix=phone_prefix, channel=channel)
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                answer = client.post("/api/v1/events/", events, format="json")
+                seconds = time.perf_counter() - started
+            body = answer.json()
+            assert answer.status_code == 200 and body["accepted"] == BATCH, body["errors"][:3]
+            best[label] = min(best.get(label, seconds), seconds)
+            print(f"round {round_no + 1}, {label}: {BATCH} events, {seconds:.2f} s, {len(queries)} queries")
+    for label, seconds in best.items():
+        print(f"best of 3, {label}: {seconds:.2f} s")
     print(f"channel adds stored: {ChannelAdd.objects.count()}")
     connection.close()
 

@@ -5,13 +5,18 @@ and `last_day`, and the events go through event ingestion like any other.
 """
 
 import datetime as dt
+import io
 import random
 
+import qrcode
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
+from qrcode.image.pure import PyPNGImage
 
 from campaigns.broadcasts.models import Broadcast
 from campaigns.broadcasts.services import broadcast_create, broadcast_send
-from campaigns.channels.models import ChannelCode, ChannelScanCount
+from campaigns.channels.models import ChannelCode, ChannelScanCount, StaffContactQr
+from campaigns.channels.services import staff_contact_qr_upload
 from campaigns.models import Group, SopTask, SopTemplate
 from customers.models import Customer, LeadSource, Tag
 from customers.services.events import events_ingest
@@ -52,6 +57,7 @@ def acquisition_demo_seed(*, seed: int, last_day: dt.date) -> dict:
     events: list[dict] = []
     scans: list[ChannelScanCount] = []
     groups = list(Group.objects.order_by("code"))
+    channels = []
     for code, name, source, routing, cap, tags, team, welcome in CHANNELS:
         channel, _ = ChannelCode.objects.update_or_create(
             code=code,
@@ -67,9 +73,14 @@ def acquisition_demo_seed(*, seed: int, last_day: dt.date) -> dict:
         )
         channel.staff.set(operators[team])
         channel.tags.set(Tag.objects.filter(code__in=tags))
-        for back in range(CHANNEL_DAYS):
-            day = last_day - dt.timedelta(days=back)
-            for n, staff in enumerate(operators[team]):
+        channels.append((channel, operators[team]))
+    _contact_qrs_make(staff=[s for members in operators.values() for s in members])
+    # Day by day, each code in turn, so that every code gets its share of the leads.
+    for back in range(CHANNEL_DAYS):
+        day = last_day - dt.timedelta(days=back)
+        for channel, members in channels:
+            code, cap = channel.code, channel.daily_cap
+            for n, staff in enumerate(members):
                 taken = rng.randint(3, cap or 20) if cap is None or cap > 3 else cap
                 scans.append(ChannelScanCount(channel_code=channel, staff=staff, day=day, scans=taken))
                 for i in range(int(taken * rng.uniform(0.4, 0.7))):
@@ -97,6 +108,18 @@ def acquisition_demo_seed(*, seed: int, last_day: dt.date) -> dict:
     result = events_ingest(events=events)
     broadcasts = _broadcasts_build(rng=rng, last_day=last_day, tz=tz)
     return {"channel_events": result.accepted, "errors": result.errors, "broadcasts": broadcasts}
+
+
+def _contact_qrs_make(*, staff: list[Staff]) -> None:
+    """A stand-in 联系我 image for each operator without one, so the channel pages show a QR code."""
+    have = set(StaffContactQr.objects.filter(staff__in=staff).values_list("staff_id", flat=True))
+    for member in staff:
+        if member.pk in have:
+            continue
+        buffer = io.BytesIO()
+        qrcode.make(f"sitadmin demo 联系我 {member.user.username}", image_factory=PyPNGImage, box_size=8).save(buffer)
+        upload = SimpleUploadedFile(f"{member.user.username}.png", buffer.getvalue(), content_type="image/png")
+        staff_contact_qr_upload(staff=member, upload=upload)
 
 
 def _event(event_id: str, event_type: str, at: dt.datetime, phone: str, **fields) -> dict:

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from qrcode.image.pure import PyPNGImage
 
 from staff.roles import is_manager, staff_for
 
@@ -58,8 +59,6 @@ def channel_poster(request, code: str, fmt: str):
         qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=20).save(buffer)
         content_type = "image/svg+xml"
     else:
-        from qrcode.image.pure import PyPNGImage
-
         qrcode.make(url, image_factory=PyPNGImage, box_size=12).save(buffer)
         content_type = "image/png"
     response = HttpResponse(buffer.getvalue(), content_type=content_type)

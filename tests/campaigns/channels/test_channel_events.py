@@ -183,9 +183,7 @@ def test_channel_fields_cost_the_same_queries_for_10_or_500_adds(amy, live_code)
     referrer = CustomerFactory(phone="13900000000")
 
     def batch(size, prefix):
-        return [
-            _add(f"{prefix}{n}", f"137{n:08d}", channel_code="live", referrer=referrer.phone) for n in range(size)
-        ]
+        return [_add(f"{prefix}{n}", f"137{n:08d}", channel_code="live", referrer=referrer.phone) for n in range(size)]
 
     counts = []
     # The first batch also creates the `unknown` lead source; the next two compare like with like.
