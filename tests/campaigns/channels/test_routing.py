@@ -95,6 +95,11 @@ def test_landing_page_is_public_shows_the_routed_qr_and_counts_a_scan(client, tr
     code.active = False
     code.save()
     assert "已结束" in client.get("/c/qr1/").content.decode()
+    code.active = True
+    code.save()
+    trio[0].status = Staff.Status.EXITED
+    trio[0].save()
+    assert "暂无可添加的顾问" in client.get("/c/qr1/").content.decode()
     assert client.get("/c/nope/").status_code == 404
 
 
