@@ -1,8 +1,9 @@
 from django.contrib import admin
 
+from campaigns.activities import admin as activities_admin  # noqa: F401 (registers the feature's models)
+from campaigns.broadcasts import admin as broadcasts_admin  # noqa: F401
+from campaigns.channels import admin as channels_admin  # noqa: F401
 from campaigns.models import (
-    Broadcast,
-    ChannelCode,
     Group,
     GroupMembership,
     KeywordReply,
@@ -18,15 +19,6 @@ class ScriptAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "active"]
     list_filter = ["active"]
     search_fields = ["code", "name", "text"]
-
-
-@admin.register(ChannelCode)
-class ChannelCodeAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "source", "script", "active"]
-    list_filter = ["active", "source", "script"]
-    list_select_related = ["source", "script"]
-    search_fields = ["code", "name"]
-    filter_horizontal = ["staff"]
 
 
 @admin.register(Group)
@@ -63,14 +55,6 @@ class SopTaskAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer", "staff", "group"]
     date_hierarchy = "due_at"
     show_full_result_count = False
-
-
-@admin.register(Broadcast)
-class BroadcastAdmin(admin.ModelAdmin):
-    list_display = ["title", "scheduled_at", "sent_at", "created_by"]
-    list_select_related = ["created_by__user"]
-    search_fields = ["title", "text"]
-    filter_horizontal = ["groups"]
 
 
 @admin.register(KeywordReply)

@@ -17,24 +17,6 @@ class Script(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class ChannelCode(models.Model):
-    """A channel QR code (渠道活码) that routes scanning customers to staff, tagged with a source."""
-
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=100)
-    source = models.ForeignKey("customers.LeadSource", null=True, blank=True, on_delete=models.SET_NULL)
-    script = models.ForeignKey(Script, null=True, blank=True, on_delete=models.SET_NULL)
-    staff = models.ManyToManyField("staff.Staff", blank=True, related_name="channel_codes")
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = "渠道活码 channel code"
-
-    def __str__(self) -> str:
-        return self.name
-
-
 class Group(models.Model):
     """A customer group (社群)."""
 
@@ -110,21 +92,6 @@ class SopTask(models.Model):
         return self.done_at is not None and self.done_at <= self.due_at
 
 
-class Broadcast(models.Model):
-    """A message sent to many customers or groups at once (群发)."""
-
-    title = models.CharField(max_length=200)
-    text = models.TextField()
-    groups = models.ManyToManyField(Group, blank=True, related_name="broadcasts")
-    scheduled_at = models.DateTimeField()
-    sent_at = models.DateTimeField(null=True, blank=True)
-    created_by = models.ForeignKey("staff.Staff", null=True, on_delete=models.SET_NULL, related_name="+")
-
-    class Meta:
-        ordering = ["-scheduled_at"]
-        verbose_name = "群发 broadcast"
-
-
 class KeywordReply(models.Model):
     """An automatic reply to a keyword in a group (关键词回复)."""
 
@@ -148,3 +115,28 @@ class SensitiveWordAlert(models.Model):
     class Meta:
         ordering = ["-created_at"]
         verbose_name = "敏感词告警 sensitive-word alert"
+
+
+# Feature packages keep their own models; importing them here registers them with the app.
+from campaigns.activities.models import Campaign, CampaignDraw, Referral  # noqa: E402
+from campaigns.broadcasts.models import Broadcast, BroadcastRecipient  # noqa: E402
+from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr  # noqa: E402
+
+__all__ = [
+    "Broadcast",
+    "BroadcastRecipient",
+    "Campaign",
+    "CampaignDraw",
+    "ChannelAdd",
+    "ChannelCode",
+    "ChannelScanCount",
+    "Group",
+    "GroupMembership",
+    "KeywordReply",
+    "Referral",
+    "Script",
+    "SensitiveWordAlert",
+    "SopTask",
+    "SopTemplate",
+    "StaffContactQr",
+]

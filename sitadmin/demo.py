@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from campaigns.models import Broadcast, ChannelCode, Group, KeywordReply, Script, SopTask, SopTemplate
+from campaigns.activities.demo import acquisition_demo_seed
+from campaigns.models import Group, KeywordReply, Script, SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.ownership.handover import staff_handover
@@ -129,6 +130,7 @@ def demo_seed(*, seed: int, customers: int, days: int, log: Callable[[str], None
         log(f"events: {min(start + INGEST_BATCH, len(events))}/{len(events)} ({time.monotonic() - started:.0f} s)")
 
     _remarks_write(rng=rng, phones=[p["phone"] for p in people])
+    acquisition_demo_seed(seed=seed, last_day=last_day)
     for leaver in (s for s in staff.values() if s.left_on and Customer.objects.filter(owner=s).exists()):
         handover = staff_handover(
             staff=leaver, allocation="round_robin", performed_by=staff["manager"].user, reason="exit"
@@ -226,22 +228,12 @@ def _catalogue_build():
 
 
 def _campaign_tools_build(*, staff, sources, scripts, groups, last_day, tz) -> None:
-    """Group owners, channel codes, keyword replies and broadcasts, so the admin shows them in use."""
+    """Group owners and keyword replies, so the admin shows them in use."""
     operators = [s for s in staff.values() if s.role == Staff.Role.OPERATOR and s.left_on is None]
     for n, group in enumerate(groups.values()):
         if group.owner_id is None:
             group.owner = operators[n % len(operators)]
             group.save(update_fields=["owner"])
-    for code, name, source, script in [
-        ("qr-ads", "信息流落地页活码", "ads", "care"),
-        ("qr-shop", "商城包裹卡活码", "shop", "gift"),
-        ("qr-live", "直播间活码", "intercept", "plain"),
-    ]:
-        channel, created = ChannelCode.objects.get_or_create(
-            code=code, defaults={"name": name, "source": sources[source], "script": scripts[script]}
-        )
-        if created:
-            channel.staff.set(operators[:4] if source == "ads" else operators[4:])
     for keyword, reply in [
         ("价格", "本周活动价请私信群主领取优惠券"),
         ("怎么用", "使用说明：每天早晚各一次，每次15分钟"),
@@ -249,18 +241,6 @@ def _campaign_tools_build(*, staff, sources, scripts, groups, last_day, tz) -> N
         ("退款", "7天无理由退换，请联系您的专属顾问"),
     ]:
         KeywordReply.objects.get_or_create(keyword=keyword, defaults={"reply": reply})
-    for days_ago, title, text in [
-        (6, "周末养护小课堂", "本周六晚8点，康复师直播讲解膝关节保养"),
-        (3, "会员日福利", "会员日全场8折，老客加赠护膝一副"),
-        (-1, "天气转凉提醒", "降温了，注意关节保暖"),
-    ]:
-        scheduled = dt.datetime.combine(last_day - dt.timedelta(days=days_ago), dt.time(19), tzinfo=tz)
-        broadcast, created = Broadcast.objects.get_or_create(
-            title=title,
-            defaults={"text": text, "scheduled_at": scheduled, "sent_at": scheduled if days_ago >= 0 else None},
-        )
-        if created:
-            broadcast.groups.set(list(groups.values())[:4])
 
 
 def _customers_build(*, rng: random.Random, count: int, seed: int, sources, tags) -> list[dict]:

@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "metrics.tasks.recompute_recent_kpis",
         "schedule": crontab(hour=2, minute=0),
     },
+    "send-due-broadcasts": {
+        "task": "campaigns.broadcasts.tasks.send_due_broadcasts",
+        "schedule": crontab(minute="*"),
+    },
 }
 
 # Product settings (docs/metrics.md, §5, §6).

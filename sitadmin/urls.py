@@ -17,6 +17,9 @@ FEATURES = (
     "customers.imports.urls",
     "customers.ownership.urls",
     "campaigns.urls",
+    "campaigns.channels.urls",
+    "campaigns.broadcasts.urls",
+    "campaigns.activities.urls",
     "metrics.api.urls",
     "metrics.dashboard.urls",
 )

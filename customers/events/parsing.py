@@ -37,11 +37,15 @@ class EventItem:
     text: str
     amount: Decimal | None
     order_no: str
+    channel_code: str | None = None
+    referrer: str | None = None
     staff_id: int | None = None
     script_id: int | None = None
     source_id: int | None = None
     group_id: int | None = None
     customer_id: int | None = None
+    channel_code_id: int | None = None
+    referrer_id: int | None = None
     pk: int | None = None
 
 
@@ -96,6 +100,11 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
     group = code_field("group", required=event_type in GROUP_EVENTS)
     source = code_field("source")
     text = text_field("text", max_length=10_000) or ""
+    channel_code = code_field("channel_code")
+    referrer = text_field("referrer", max_length=128)
+    for name, value in (("channel_code", channel_code), ("referrer", referrer)):
+        if value and event_type and event_type != EventType.FRIEND_ADDED:
+            problems.append(f"{name}: only on friend_added")
 
     direction = ""
     if event_type == EventType.MESSAGE:
@@ -126,6 +135,8 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
         text=text,
         amount=amount,
         order_no=order_no,
+        channel_code=channel_code,
+        referrer=referrer,
     )
     return item, []
 

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from campaigns.activities.services import referrals_record, referrers_resolve
+from campaigns.channels.services import channel_adds_record, channel_codes_for_events
 from campaigns.models import Group, Script
 from customers.events.effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
 from customers.events.parsing import GROUP_EVENTS, EventItem, event_parse
@@ -55,6 +57,8 @@ def events_ingest(*, events: list) -> EventIngestResult:
             group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
             customers_owner_from_events(customer_ids=customer_ids)
             customer_stages_refresh(customer_ids=customer_ids, cause="event")
+            channel_adds_record(events=inserted)
+            referrals_record(events=inserted)
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     result.errors = [
         {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
@@ -85,6 +89,9 @@ def _items_resolve(
         )
     )
 
+    channel_codes = channel_codes_for_events(codes={item.channel_code for item in items if item.channel_code})
+    referrers = referrers_resolve(items=items)
+
     kept: list[EventItem] = []
     seen_ids: set[str] = set()
     batch_order_nos: set[str] = set()
@@ -99,9 +106,17 @@ def _items_resolve(
             problems.append(f"script: unknown script code '{item.script}'")
         if item.order_no and (item.order_no in used_order_nos or item.order_no in batch_order_nos):
             problems.append(f"order_no: '{item.order_no}' is already used by another order")
+        if item.channel_code and item.channel_code not in channel_codes:
+            problems.append(f"channel_code: unknown channel code '{item.channel_code}'")
+        if item.referrer and item.referrer not in referrers:
+            problems.append(f"referrer: unknown customer '{item.referrer}'")
         if problems:
             errors[item.index] = problems
             continue
+        if item.channel_code:
+            # A customer without a source takes the channel code's.
+            item.channel_code_id, code_source = channel_codes[item.channel_code]
+            item.source = item.source or code_source
         seen_ids.add(item.client_id)
         if item.order_no:
             batch_order_nos.add(item.order_no)
@@ -125,6 +140,7 @@ def _items_resolve(
     for item in kept:
         item.group_id = group_ids.get(item.group)
         item.customer_id = customer_ids[id(item)]
+    referrers.attach(items=kept)
     return kept
 
 

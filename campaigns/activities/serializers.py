@@ -1,0 +1,54 @@
+from rest_framework import serializers
+
+from campaigns.models import Group
+
+from .models import Campaign, CampaignDraw
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    group = serializers.SlugRelatedField(
+        slug_field="code", queryset=Group.objects.all(), required=False, allow_null=True
+    )
+
+    class Meta:
+        model = Campaign
+        fields = ["code", "name", "kind", "starts_on", "ends_on", "goal", "group", "keyword", "prize", "created_at"]
+        read_only_fields = ["created_at"]
+
+    def validate_goal(self, value):
+        if value < 1:
+            raise serializers.ValidationError("至少为 1 at least 1.")
+        return value
+
+    def validate(self, attrs):
+        starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
+        ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
+        if starts_on and ends_on and ends_on < starts_on:
+            raise serializers.ValidationError({"ends_on": "结束日期早于开始日期 ends before it starts."})
+        kind = attrs.get("kind", getattr(self.instance, "kind", None))
+        if kind == Campaign.Kind.CHECKIN and not attrs.get("keyword", getattr(self.instance, "keyword", "打卡")):
+            attrs["keyword"] = "打卡"
+        return attrs
+
+
+class ParticipantSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    customer = serializers.IntegerField(source="customer_id")
+    name = serializers.CharField()
+    phone = serializers.CharField(allow_null=True)
+    owner = serializers.CharField(allow_null=True)
+    progress = serializers.IntegerField()
+    qualified = serializers.BooleanField()
+
+
+class DrawRequestSerializer(serializers.Serializer):
+    winners = serializers.IntegerField(min_value=1, max_value=10_000)
+    seed = serializers.CharField(max_length=64, required=False)
+
+
+class DrawSerializer(serializers.ModelSerializer):
+    drawn_by = serializers.CharField(source="drawn_by.username", default=None)
+
+    class Meta:
+        model = CampaignDraw
+        fields = ["id", "seed", "winners_wanted", "qualified", "winners", "drawn_at", "drawn_by"]

@@ -1,0 +1,51 @@
+"""Broadcasts (群发): one content to an audience of customers, handed to their owners as tasks."""
+
+from django.db import models
+
+
+class Broadcast(models.Model):
+    """A broadcast: its audience is frozen into recipients at `scheduled_at`."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "待发送 scheduled"
+        SENT = "sent", "已发送 sent"
+
+    title = models.CharField(max_length=200)
+    content = models.TextField()
+    audience = models.JSONField(default=dict, help_text='{"tags": [], "stages": [], "sources": [], "owners": []}')
+    team = models.ForeignKey(
+        "staff.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="一个组长的群发只发给本组客户 a team lead's broadcast reaches their team's customers only",
+    )
+    scheduled_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey("staff.Staff", null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+
+    class Meta:
+        ordering = ["-scheduled_at", "-id"]
+        verbose_name = "群发 broadcast"
+        indexes = [models.Index(fields=["status", "scheduled_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class BroadcastRecipient(models.Model):
+    """One customer of a sent broadcast, with the owner (and owner's task) at the time it was sent."""
+
+    broadcast = models.ForeignKey(Broadcast, on_delete=models.CASCADE, related_name="recipients")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    task = models.ForeignKey("campaigns.SopTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "群发对象 broadcast recipient"
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "customer"], name="one_recipient_per_broadcast_customer")
+        ]

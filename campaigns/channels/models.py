@@ -1,0 +1,81 @@
+"""Channel codes (渠道活码): a poster's QR code that routes each scan to one of its staff."""
+
+from django.db import models
+
+
+class ChannelCode(models.Model):
+    """A channel code: the staff a scan may reach, how they are chosen, and what an add through it brings."""
+
+    class Routing(models.TextChoices):
+        ROUND_ROBIN = "round_robin", "轮流 round robin"
+        WEIGHTED = "weighted", "按权重 weighted"
+
+    code = models.SlugField(max_length=64, unique=True)
+    name = models.CharField(max_length=100)
+    source = models.ForeignKey("customers.LeadSource", null=True, blank=True, on_delete=models.SET_NULL)
+    staff = models.ManyToManyField("staff.Staff", blank=True, related_name="channel_codes")
+    routing = models.CharField(max_length=16, choices=Routing.choices, default=Routing.ROUND_ROBIN)
+    daily_cap = models.PositiveIntegerField(
+        null=True, blank=True, help_text="每人每天最多扫码数 scans per staff member per day (empty: no cap)"
+    )
+    welcome = models.TextField(blank=True)
+    tags = models.ManyToManyField("customers.Tag", blank=True, related_name="channel_codes")
+    group = models.ForeignKey(
+        "campaigns.Group", null=True, blank=True, on_delete=models.SET_NULL, related_name="channel_codes"
+    )
+    sop = models.ForeignKey(
+        "campaigns.SopTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="channel_codes"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True, null=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "渠道活码 channel code"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ChannelScanCount(models.Model):
+    """Scans one staff member took through one code on one local day; the row routing locks."""
+
+    channel_code = models.ForeignKey(ChannelCode, on_delete=models.CASCADE, related_name="scan_counts")
+    staff = models.ForeignKey("staff.Staff", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    scans = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "扫码计数 scan count"
+        constraints = [
+            models.UniqueConstraint(fields=["channel_code", "staff", "day"], name="one_scan_count_per_code_staff_day")
+        ]
+        indexes = [models.Index(fields=["day", "channel_code"])]
+
+
+class StaffContactQr(models.Model):
+    """A staff member's own contact QR image (企业微信「联系我」), shown on the channel page."""
+
+    staff = models.OneToOneField("staff.Staff", on_delete=models.CASCADE, related_name="contact_qr")
+    image = models.FileField(upload_to="contact-qr/")
+    content_type = models.CharField(max_length=32)
+    uploaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "联系我二维码 contact QR"
+
+    def __str__(self) -> str:
+        return f"contact QR of {self.staff}"
+
+
+class ChannelAdd(models.Model):
+    """A friend_added event that came in through a channel code."""
+
+    event = models.OneToOneField("customers.Event", on_delete=models.CASCADE, related_name="channel_add")
+    channel_code = models.ForeignKey(ChannelCode, on_delete=models.PROTECT, related_name="adds")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "渠道加粉 channel add"
+        indexes = [models.Index(fields=["channel_code", "at"])]

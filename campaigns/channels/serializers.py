@@ -1,0 +1,90 @@
+from rest_framework import serializers
+
+from campaigns.models import Group, SopTemplate
+from customers.models import LeadSource, Tag
+from staff.fields import StaffUsernameField
+from staff.models import Staff
+
+from .models import ChannelCode
+
+
+class ChannelCodeSerializer(serializers.ModelSerializer):
+    source = serializers.SlugRelatedField(
+        slug_field="code", queryset=LeadSource.objects.all(), required=False, allow_null=True
+    )
+    staff = StaffUsernameField(many=True)
+    tags = serializers.SlugRelatedField(slug_field="code", queryset=Tag.objects.all(), many=True, required=False)
+    group = serializers.SlugRelatedField(
+        slug_field="code", queryset=Group.objects.all(), required=False, allow_null=True
+    )
+    sop = serializers.SlugRelatedField(
+        slug_field="code", queryset=SopTemplate.objects.all(), required=False, allow_null=True
+    )
+    url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ChannelCode
+        fields = [
+            "code",
+            "name",
+            "source",
+            "staff",
+            "routing",
+            "daily_cap",
+            "welcome",
+            "tags",
+            "group",
+            "sop",
+            "active",
+            "url",
+            "created_at",
+        ]
+        read_only_fields = ["created_at"]
+
+    def get_url(self, obj) -> str:
+        return f"/c/{obj.code}/"
+
+    def validate_staff(self, value):
+        if not value:
+            raise serializers.ValidationError("至少一名员工 at least one staff member.")
+        gone = sorted(s.user.username for s in value if s.status in (Staff.Status.EXITED, Staff.Status.CANDIDATE))
+        if gone:
+            raise serializers.ValidationError(f"员工已离职或未入职 not on staff: {', '.join(gone)}.")
+        return value
+
+    def validate_daily_cap(self, value):
+        if value is not None and value < 1:
+            raise serializers.ValidationError("至少为 1 at least 1 (leave empty for no cap).")
+        return value
+
+
+class ChannelRouteSerializer(serializers.Serializer):
+    staff = serializers.CharField()
+    welcome = serializers.CharField(allow_blank=True)
+
+
+class ReportRangeSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": "不能早于开始日期 must not be before date_from."})
+        if (attrs["date_to"] - attrs["date_from"]).days > 366:
+            raise serializers.ValidationError({"date_to": "最多 366 天 at most 366 days."})
+        return attrs
+
+
+class ChannelCodeReportRowSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    active = serializers.BooleanField()
+    scans = serializers.IntegerField()
+    adds = serializers.IntegerField()
+    new_fans = serializers.IntegerField()
+    grouped = serializers.IntegerField()
+    buyers = serializers.IntegerField()
+
+
+class ContactQrUploadSerializer(serializers.Serializer):
+    image = serializers.FileField()
