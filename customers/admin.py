@@ -14,6 +14,7 @@ from .models import (
     TagGroup,
 )
 from .phones import phone_normalize
+from .wecom import admin as wecom_admin  # noqa: F401  (registers the WeCom callbacks page)
 
 
 @admin.register(LeadSource)

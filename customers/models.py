@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from customers.wecom.models import WecomCallback  # noqa: F401  (registered with the customers app)
+
 
 class LeadSource(models.Model):
     class Kind(models.TextChoices):

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from customers.services.imports import import_job_run
+from customers.wecom.tasks import wecom_callback_process  # noqa: F401  (registers the task with the worker)
 
 
 @shared_task(acks_late=True)
