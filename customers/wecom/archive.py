@@ -15,14 +15,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.conf import settings
-
 from customers.models import EventType
 from customers.services.events import events_ingest
 from customers.wecom.groups import groups_for_wecom_chats
 from customers.wecom.selectors import staff_usernames_by_wecom_userid
 
 MAX_CHAT_ID_LENGTH = 64
+# Lines stored per ingestion batch. An archive holds many messages per customer: larger batches look
+# up and restage each customer fewer times (50,000 ran ~40% faster than the API's 10,000 in bench/).
+ARCHIVE_CHUNK_LINES = 50_000
 
 
 @dataclass
@@ -54,7 +55,7 @@ def wecom_archive_import(
 ) -> ArchiveImportResult:
     """Store the text messages of `lines`; a line that is not JSON or lacks `msgid` is an error
     naming the line, and the other lines are still imported. `progress(n)` gets the bytes read."""
-    chunk_lines = chunk_lines or settings.EVENTS_MAX_BATCH
+    chunk_lines = chunk_lines or ARCHIVE_CHUNK_LINES
     result = ArchiveImportResult()
     staff = staff_usernames_by_wecom_userid()
     numbered = ((number, raw) for number, raw in enumerate(lines, start=1) if raw.strip())
