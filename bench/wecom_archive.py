@@ -18,6 +18,7 @@ an archive of `--messages` lines (default 100,000) over `--customers` external c
 import argparse
 import datetime as dt
 import json
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -91,34 +92,51 @@ def main() -> None:
         f"archive: {len(lines):,} lines ({len(events):,} text messages), {size_mb:.1f} MB, {args.customers:,} customers"
     )
 
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        backend_pid = cursor.fetchone()[0]
+
+    def cpu_seconds() -> float:
+        """CPU time of this process and of its PostgreSQL backend (when the server runs on this machine):
+        the work done, whatever else the shared machine is busy with."""
+        own = time.process_time()
+        try:
+            fields = Path(f"/proc/{backend_pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return own
+        return own + (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    def report(label: str, seconds: float, cpu: float, stored: int, extra: str = "") -> None:
+        print(
+            f"{label}: {seconds:.2f} s, {stored / seconds:,.0f}/s; CPU {cpu:.2f} s (client + database), "
+            f"{stored / cpu:,.0f}/CPU-s{extra}"
+        )
+
     def empty() -> None:
         with connection.cursor() as cursor:
             cursor.execute("TRUNCATE customers_customer CASCADE")
             cursor.execute("VACUUM ANALYZE")
 
     def run_import(label: str) -> None:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         with path.open("rb") as fh:
             result = wecom_archive_import(lines=fh)
-        seconds = time.perf_counter() - started
-        stored = result.accepted + result.duplicates
-        print(
-            f"{label}: {seconds:.2f} s, {stored / seconds:,.0f} messages/s "
-            f"(accepted {result.accepted:,}, duplicates {result.duplicates:,}, skipped {result.skipped:,}, "
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        extra = (
+            f" (accepted {result.accepted:,}, duplicates {result.duplicates:,}, skipped {result.skipped:,}, "
             f"errors {len(result.errors)})"
         )
+        report(label, seconds, cpu, result.accepted + result.duplicates, extra)
 
     def run_baseline(batch: int) -> None:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         accepted = 0
         for offset in range(0, len(events), batch):
             accepted += events_ingest(events=[dict(e) for e in events[offset : offset + batch]]).accepted
-        seconds = time.perf_counter() - started
-        print(
-            f"baseline, events_ingest of the same messages in batches of {batch:,}: {seconds:.2f} s, "
-            f"{accepted / seconds:,.0f} events/s"
-        )
+        seconds, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        report(f"baseline, events_ingest of the same messages in batches of {batch:,}", seconds, cpu, accepted)
 
+    print(f"load average at start: {os.getloadavg()[0]:.1f}")
     empty()
     run_import("import")
     empty()
@@ -128,7 +146,7 @@ def main() -> None:
     empty()
     run_import("import again, emptied tables")
     run_import("same file once more (all duplicates)")
-    print(f"events stored: {Event.objects.count():,}")
+    print(f"events stored: {Event.objects.count():,}; load average at end: {os.getloadavg()[0]:.1f}")
     connection.close()
     path.unlink()
 
