@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import io
 import logging
 
 import pytest
@@ -186,13 +187,13 @@ def test_unknown_userid_fails_with_its_reason_and_replays(client, db, django_cap
 
     bob.wecom_userid = "lisi"
     bob.save()
-    call_command("wecom_replay", stdout=open("/dev/null", "w"))
+    call_command("wecom_replay", stdout=io.StringIO())
 
     callback.refresh_from_db()
     assert (callback.status, callback.reason, callback.events_accepted) == ("processed", "", 1)
     assert Event.objects.get().staff_id == bob.pk
     # A second replay has nothing left to do.
-    call_command("wecom_replay", stdout=open("/dev/null", "w"))
+    call_command("wecom_replay", stdout=io.StringIO())
     assert Event.objects.count() == 1
 
 
@@ -250,3 +251,24 @@ def test_the_callback_needs_no_login_and_no_csrf_token(amy, django_capture_on_co
     )
 
     assert answer.status_code == 200 and answer.content == b"success"
+
+
+def test_a_callback_whose_task_cannot_be_queued_waits_for_replay(
+    client, amy, monkeypatch, django_capture_on_commit_callbacks
+):
+    from customers.wecom import tasks
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.wecom_callback_process, "delay", broker_down)
+    xml = contact_xml(change="add_external_contact", userid="zhangsan", external_id="wmQ", at=AT)
+
+    assert post(client, xml, django_capture_on_commit_callbacks).content == b"success"
+    assert WecomCallback.objects.get().status == "received"
+    assert Event.objects.count() == 0
+
+    call_command("wecom_replay", stdout=io.StringIO())
+
+    assert WecomCallback.objects.get().status == "processed"
+    assert Event.objects.count() == 1
