@@ -23,10 +23,10 @@ class ScriptAdmin(admin.ModelAdmin):
 
 @admin.register(Group)
 class GroupAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "owner", "created_at"]
+    list_display = ["code", "name", "owner", "wecom_chat_id", "created_at"]
     list_filter = ["owner__team"]
     list_select_related = ["owner__user"]
-    search_fields = ["code", "name"]
+    search_fields = ["code", "name", "wecom_chat_id"]
 
 
 @admin.register(GroupMembership)

@@ -24,10 +24,18 @@ class Group(models.Model):
     name = models.CharField(max_length=100, blank=True)
     owner = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="groups")
     created_at = models.DateTimeField(auto_now_add=True)
+    wecom_chat_id = models.CharField(
+        max_length=64, blank=True, default="", help_text="企业微信客户群 chat id (ChatId, roomid)"
+    )
 
     class Meta:
         ordering = ["code"]
         verbose_name = "社群 group"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wecom_chat_id"], condition=~models.Q(wecom_chat_id=""), name="group_wecom_chat_id_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.code

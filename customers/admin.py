@@ -14,6 +14,7 @@ from customers.models import (
     TagGroup,
 )
 from customers.phones import phone_normalize
+from customers.wecom import admin as wecom_admin  # noqa: F401  (registers the WeCom callbacks page)
 
 
 @admin.register(LeadSource)

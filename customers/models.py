@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from customers.wecom.models import WecomCallback  # noqa: F401  (registered with the customers app)
 from staff.models import AllocationRule
 
 

@@ -179,6 +179,11 @@ IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 # Files up to this many bytes are imported inside the request; larger ones by a Celery worker.
 IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
 EVENTS_MAX_BATCH = 10_000
+# WeCom bridge (企业微信): the corp id, and the callback's Token and EncodingAESKey from the admin console.
+# Empty: the callback URL answers 503 until they are set.
+WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
+WECOM_TOKEN = env.str("WECOM_TOKEN", default="")
+WECOM_ENCODING_AES_KEY = env.str("WECOM_ENCODING_AES_KEY", default="")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -16,6 +16,7 @@ FEATURES = (
     "customers.events.urls",
     "customers.imports.urls",
     "customers.ownership.urls",
+    "customers.wecom.urls",
     "campaigns.urls",
     "campaigns.channels.urls",
     "campaigns.broadcasts.urls",

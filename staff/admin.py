@@ -60,10 +60,22 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(TeamHistoryAdminMixin, admin.ModelAdmin):
-    list_display = ["user", "name", "team", "role", "status", "hire_type", "joined_on", "left_on", "capacity", "weight"]
+    list_display = [
+        "user",
+        "name",
+        "team",
+        "role",
+        "status",
+        "hire_type",
+        "joined_on",
+        "left_on",
+        "capacity",
+        "weight",
+        "wecom_userid",
+    ]
     list_filter = ["role", "status", "hire_type", "team"]
     list_select_related = ["user", "team"]
-    search_fields = ["user__username", "name"]
+    search_fields = ["user__username", "name", "wecom_userid"]
     raw_id_fields = ["user"]
     readonly_fields = ["team_history"]
 

@@ -55,11 +55,19 @@ class Staff(models.Model):
     left_on = models.DateField(null=True, blank=True)
     capacity = models.PositiveIntegerField(default=1000, help_text="最多负责的客户数 customers this operator can hold")
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
+    wecom_userid = models.CharField(
+        max_length=64, blank=True, default="", help_text="企业微信 UserID: the member's id in WeCom callbacks"
+    )
 
     class Meta:
         ordering = ["user__username"]
         verbose_name = "员工 staff"
         verbose_name_plural = "员工 staff"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wecom_userid"], condition=~models.Q(wecom_userid=""), name="staff_wecom_userid_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.user.username

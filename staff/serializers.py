@@ -57,6 +57,7 @@ class StaffOutputSerializer(serializers.ModelSerializer):
             "capacity",
             "weight",
             "team_history",
+            "wecom_userid",
         ]
 
     @extend_schema_field(TeamPeriodSerializer(many=True))
@@ -83,6 +84,9 @@ class StaffInputSerializer(serializers.Serializer):
     left_on = serializers.DateField(required=False, allow_null=True)
     capacity = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
     weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    wecom_userid = serializers.RegexField(
+        r"^[\w.@-]*\Z", max_length=64, required=False, allow_blank=True, help_text="企业微信 UserID"
+    )
     handover_allocation = serializers.ChoiceField(
         choices=HANDOVER_RULES,
         required=False,
@@ -105,6 +109,14 @@ class StaffInputSerializer(serializers.Serializer):
             users = users.exclude(pk=self.instance.user_id)
         if users.exists():
             raise serializers.ValidationError(f"用户名已存在 username {value!r} is already taken.")
+        return value
+
+    def validate_wecom_userid(self, value: str) -> str:
+        others = Staff.objects.filter(wecom_userid=value)
+        if self.instance is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if value and others.exists():
+            raise serializers.ValidationError(f"企业微信 UserID {value!r} is already another staff member's.")
         return value
 
     def validate_password(self, value: str) -> str:

@@ -13,7 +13,18 @@ from staff.models import Staff, Team
 from staff.teams.services import staff_team_change
 
 # Staff columns a manager may change through `staff_update`.
-STAFF_FIELDS = ("name", "team", "role", "status", "hire_type", "joined_on", "left_on", "capacity", "weight")
+STAFF_FIELDS = (
+    "name",
+    "team",
+    "role",
+    "status",
+    "hire_type",
+    "joined_on",
+    "left_on",
+    "capacity",
+    "weight",
+    "wecom_userid",
+)
 
 
 @transaction.atomic
@@ -30,6 +41,7 @@ def staff_create(
     left_on: dt.date | None = None,
     capacity: int = 1000,
     weight: Decimal = Decimal("1"),
+    wecom_userid: str = "",
 ) -> Staff:
     """Create the Django user (password hashed) and its staff member."""
     user = get_user_model().objects.create_user(
@@ -46,6 +58,7 @@ def staff_create(
         left_on=left_on,
         capacity=capacity,
         weight=weight,
+        wecom_userid=wecom_userid,
     )
 
 

@@ -64,6 +64,7 @@ def test_manager_creates_staff_with_a_hashed_password(client_for, manager, team,
         "capacity": 300,
         "weight": 1.5,
         "team_history": [{"team": "t1", "since": None}],
+        "wecom_userid": "",
     }
     user = get_user_model().objects.get(username="newbie")
     assert user.password != "long-enough-1"

@@ -1,0 +1,37 @@
+"""What WeCom sent: every verified callback, kept once, with what became of it."""
+
+from django.db import models
+
+
+class WecomCallback(models.Model):
+    """A decrypted WeCom callback (企业微信回调), stored on arrival and turned into events after commit.
+
+    `dedup_key` is a hash of the decrypted message's fields: WeCom's retries of one callback carry
+    the same fields, so they find this row instead of adding one.
+    """
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "待处理 received"
+        PROCESSED = "processed", "已处理 processed"
+        IGNORED = "ignored", "已忽略 ignored"
+        FAILED = "failed", "失败 failed"
+
+    dedup_key = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=128, blank=True, help_text="Event / ChangeType / UpdateDetail")
+    body = models.TextField(help_text="解密后的回调 the decrypted XML WeCom sent")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED)
+    reason = models.TextField(blank=True)
+    events_accepted = models.PositiveIntegerField(default=0)
+    events_duplicate = models.PositiveIntegerField(default=0)
+    deliveries = models.PositiveIntegerField(default=1, help_text="WeCom 重试次数 times WeCom delivered it")
+    received_at = models.DateTimeField()
+    last_delivered_at = models.DateTimeField()
+    processed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-received_at", "-id"]
+        verbose_name = "企业微信回调 WeCom callback"
+        indexes = [models.Index(fields=["status", "received_at"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} ({self.status})"
