@@ -1,13 +1,13 @@
 from django.contrib import admin
 
+from .alerts import admin as alerts_admin  # noqa: F401 (the feature packages register their own models)
+from .keywords import admin as keywords_admin  # noqa: F401
 from .models import (
     Broadcast,
     ChannelCode,
     Group,
     GroupMembership,
-    KeywordReply,
     Script,
-    SensitiveWordAlert,
     SopTask,
     SopTemplate,
 )
@@ -71,19 +71,3 @@ class BroadcastAdmin(admin.ModelAdmin):
     list_select_related = ["created_by__user"]
     search_fields = ["title", "text"]
     filter_horizontal = ["groups"]
-
-
-@admin.register(KeywordReply)
-class KeywordReplyAdmin(admin.ModelAdmin):
-    list_display = ["keyword", "reply", "active"]
-    list_filter = ["active"]
-    search_fields = ["keyword", "reply"]
-
-
-@admin.register(SensitiveWordAlert)
-class SensitiveWordAlertAdmin(admin.ModelAdmin):
-    list_display = ["word", "event", "created_at", "resolved"]
-    list_filter = ["resolved", "word"]
-    list_select_related = ["event"]
-    search_fields = ["word", "event__client_id"]
-    raw_id_fields = ["event"]

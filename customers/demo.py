@@ -19,7 +19,8 @@ from django.db import transaction
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from campaigns.models import Broadcast, ChannelCode, Group, KeywordReply, Script, SopTask, SopTemplate
+from campaigns.alerts.demo import conduct_demo_seed
+from campaigns.models import Broadcast, ChannelCode, Group, Script, SopTask, SopTemplate
 from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.services.bulk import rows_update
 from customers.services.events import events_ingest
@@ -226,7 +227,7 @@ def _catalogue_build():
 
 
 def _campaign_tools_build(*, staff, sources, scripts, groups, last_day, tz) -> None:
-    """Group owners, channel codes, keyword replies and broadcasts, so the admin shows them in use."""
+    """Group owners, channel codes, keyword replies, sensitive words and broadcasts, so the admin shows them in use."""
     operators = [s for s in staff.values() if s.role == Staff.Role.OPERATOR and s.left_on is None]
     for n, group in enumerate(groups.values()):
         if group.owner_id is None:
@@ -242,13 +243,7 @@ def _campaign_tools_build(*, staff, sources, scripts, groups, last_day, tz) -> N
         )
         if created:
             channel.staff.set(operators[:4] if source == "ads" else operators[4:])
-    for keyword, reply in [
-        ("价格", "本周活动价请私信群主领取优惠券"),
-        ("怎么用", "使用说明：每天早晚各一次，每次15分钟"),
-        ("发货", "下单后48小时内发货，顺丰包邮"),
-        ("退款", "7天无理由退换，请联系您的专属顾问"),
-    ]:
-        KeywordReply.objects.get_or_create(keyword=keyword, defaults={"reply": reply})
+    conduct_demo_seed()
     for days_ago, title, text in [
         (6, "周末养护小课堂", "本周六晚8点，康复师直播讲解膝关节保养"),
         (3, "会员日福利", "会员日全场8折，老客加赠护膝一副"),

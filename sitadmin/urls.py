@@ -6,6 +6,9 @@ api_v1 = [
     path("", include("staff.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("campaigns.api_urls")),
+    path("", include("campaigns.keywords.api_urls")),
+    path("", include("campaigns.alerts.api_urls")),
+    path("", include("campaigns.archive.api_urls")),
     path("", include("metrics.api_urls")),
 ]
 
@@ -19,5 +22,8 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("customers.urls")),
     path("", include("campaigns.urls")),
+    path("", include("campaigns.keywords.urls")),
+    path("", include("campaigns.alerts.urls")),
+    path("", include("campaigns.archive.urls")),
     path("", include("metrics.urls")),
 ]
