@@ -3,11 +3,13 @@ active rules and one dict of the `exact` keywords, built in memory once per vers
 
 A text is matched in one pass over its characters, whatever the number of rules. Each keyword keeps
 only the best rule that carries it (highest priority, then lowest id), so a match is the best of the
-keywords found. The version lives in the shared cache (Redis in production), so a change made
-through one process rebuilds the index in every process on its next match; without Redis the cache
-is per process, as everything else in the embedded setup is.
+keywords found. The version lives in the shared cache (Redis in production); a process asks for it at most once
+every `VERSION_CHECK_SECONDS`, so a change made through one process takes effect there at once and
+in the other processes within that second. Without Redis the cache is per process, as everything
+else in the embedded setup is.
 """
 
+import time
 import uuid
 from dataclasses import dataclass, field
 
@@ -17,6 +19,7 @@ from django.core.cache import cache
 from .models import KeywordReply
 
 VERSION_KEY = "campaigns:keyword-rules:version"
+VERSION_CHECK_SECONDS = 1.0
 
 
 @dataclass
@@ -39,6 +42,7 @@ class RuleIndex:
 
 
 _index: RuleIndex | None = None
+_checked_at = 0.0
 
 
 def rule_index_build(*, version: str) -> RuleIndex:
@@ -66,7 +70,11 @@ def rule_index_build(*, version: str) -> RuleIndex:
 
 def rule_index_current() -> RuleIndex:
     """The index of the rules as they are now: rebuilt when another change was announced."""
-    global _index  # noqa: PLW0603 (the one per-process copy)
+    global _index, _checked_at  # noqa: PLW0603 (the one per-process copy)
+    now = time.monotonic()
+    if _index is not None and now - _checked_at < VERSION_CHECK_SECONDS:
+        return _index
+    _checked_at = now
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
