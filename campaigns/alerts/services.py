@@ -38,31 +38,38 @@ def _qn(name: str) -> str:
 
 
 def _ids_condition(column: str, ids: list[int]) -> tuple[str, list]:
+    # A bigint array: a list of small ids would otherwise be sent as smallint[], and PostgreSQL
+    # would filter rows by it instead of looking the ids up in the primary key.
     if connection.vendor == "postgresql":
-        return f"{column} = ANY(%s)", [list(ids)]
+        return f"{column} = ANY(%s::bigint[])", [list(ids)]
     return f"{column} IN ({', '.join(['%s'] * len(ids))})", list(ids)
 
 
 def sensitive_word_alerts_raise(*, event_ids: list[int]) -> int:
-    """One alert per (out message among `event_ids`, active word it contains); returns how many are new."""
+    """One alert per (out message among `event_ids`, active word it contains); returns how many are new.
+
+    Each text and each word is lower-cased once (the materialised CTEs), not once per pair."""
     find = "strpos" if connection.vendor == "postgresql" else "instr"
     ids_sql, ids_params = _ids_condition("e.id", event_ids)
     sql = (
-        f"INSERT INTO {_qn(Alert._meta.db_table)} "  # noqa: S608 (table names from the models; values bound)
-        "(kind, staff_id, customer_id, event_id, word, text, at, created_at) "
-        "SELECT %s, COALESCE(e.staff_id, c.owner_id), e.customer_id, e.id, w.word, e.text, e.at, %s "
-        f"FROM {_qn(Event._meta.db_table)} e "
-        f"JOIN {_qn(SensitiveWord._meta.db_table)} w ON w.active AND {find}(LOWER(e.text), LOWER(w.word)) > 0 "
-        f"JOIN {_qn(Customer._meta.db_table)} c ON c.id = e.customer_id "
-        f"WHERE {ids_sql} AND e.type = %s AND e.direction = %s AND e.text <> '' "
+        "WITH m AS MATERIALIZED ("  # noqa: S608 (table names from the models; values bound)
+        "  SELECT e.id, COALESCE(e.staff_id, c.owner_id) AS staff_id, e.customer_id, e.text, e.at,"
+        "         LOWER(e.text) AS folded"
+        f"  FROM {_qn(Event._meta.db_table)} e JOIN {_qn(Customer._meta.db_table)} c ON c.id = e.customer_id"
+        f"  WHERE {ids_sql} AND e.type = %s AND e.direction = %s AND e.text <> ''"
+        f"), w AS MATERIALIZED (SELECT word, LOWER(word) AS folded FROM {_qn(SensitiveWord._meta.db_table)}"
+        "  WHERE active) "
+        f"INSERT INTO {_qn(Alert._meta.db_table)} (kind, staff_id, customer_id, event_id, word, text, at, created_at) "
+        "SELECT %s, m.staff_id, m.customer_id, m.id, w.word, m.text, m.at, %s "
+        f"FROM m JOIN w ON {find}(m.folded, w.folded) > 0 WHERE true "
         "ON CONFLICT DO NOTHING"
     )
     params = [
-        Alert.Kind.SENSITIVE_WORD,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
         *ids_params,
         EventType.MESSAGE,
         Event.Direction.OUT,
+        Alert.Kind.SENSITIVE_WORD,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -84,7 +91,7 @@ def _loss_alerts_raise_pg(*, event_ids: list[int], threshold: int) -> None:
     sql = (
         "WITH touched AS ("  # noqa: S608 (table names from the models; values bound)
         "  SELECT DISTINCT staff_id, (at AT TIME ZONE %(tz)s)::date AS day"
-        f"  FROM {events} WHERE id = ANY(%(ids)s) AND type = %(deleted)s AND staff_id IS NOT NULL"
+        f"  FROM {events} WHERE id = ANY(%(ids)s::bigint[]) AND type = %(deleted)s AND staff_id IS NOT NULL"
         "), counted AS ("
         "  SELECT t.staff_id, t.day, count(*) AS deletions, max(e.at) AS last_at FROM touched t"
         f"  JOIN {events} e ON e.staff_id = t.staff_id AND e.type = %(deleted)s"
