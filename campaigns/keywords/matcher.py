@@ -54,7 +54,9 @@ def rule_index_build(*, version: str) -> RuleIndex:
     ):
         rank = (-priority, rule_id)
         target = index.exact if match == KeywordReply.Match.EXACT else contains
-        for keyword in keywords:
+        for keyword in keywords if isinstance(keywords, list) else []:  # the admin edits raw JSON
+            if not isinstance(keyword, str):
+                continue
             key = keyword.strip().casefold() if match == KeywordReply.Match.EXACT else keyword.casefold()
             if key and (key not in target or rank < target[key]):
                 target[key] = rank

@@ -14,12 +14,10 @@ class KeywordReplySerializer(serializers.ModelSerializer):
         read_only_fields = ["hits"]
 
     def validate_keywords(self, keywords: list[str]) -> list[str]:
-        """Trimmed, without repeats (ignoring case), in the order given."""
+        """Without repeats (ignoring case), in the order given; each one is trimmed and non-blank."""
         kept: dict[str, str] = {}
         for keyword in keywords:
-            kept.setdefault(keyword.strip().casefold(), keyword.strip())
-        if "" in kept:
-            raise serializers.ValidationError("关键词不能为空白 a keyword cannot be blank.")
+            kept.setdefault(keyword.casefold(), keyword)
         return list(kept.values())
 
 

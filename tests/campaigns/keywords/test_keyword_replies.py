@@ -99,3 +99,17 @@ def test_the_page_lists_rules_and_tries_a_text_without_counting_a_hit(client, op
     assert f'data-rule="{rule.pk}"' in tried.content.decode()
     assert "早晚各一次" in tried.content.decode()
     assert KeywordReply.objects.get(pk=rule.pk).hits == 0
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_rule_without_keywords(client, manager):
+    manager.user.is_staff = manager.user.is_superuser = True
+    manager.user.save()
+    client.force_login(manager.user)
+    form = {"keywords": "[]", "match": "contains", "reply": "hi", "priority": "0", "active": "on"}
+    answer = client.post("/admin/campaigns/keywordreply/add/", form)
+    assert answer.status_code == 200  # the form again, with the error
+    assert KeywordReply.objects.count() == 0
+    form["keywords"] = '["价格"]'
+    assert client.post("/admin/campaigns/keywordreply/add/", form).status_code == 302
+    assert list(KeywordReply.objects.values_list("keywords", flat=True)) == [["价格"]]
