@@ -73,7 +73,10 @@ def test_filters(client_for, manager, archive):
     client = client_for(manager)
     assert _ids(client.get(URL, {"q": "vip"})) == ["m4", "m3"]  # case-insensitive
     assert _ids(client.get(URL, {"q": "100%"})) == ["m5"]  # % is a character, not a wildcard
-    assert _ids(client.get(URL, {"q": "%"})) == ["m5"]
+    assert _ids(client.get(URL, {"q": "%", "customer": archive["b"]})) == ["m5"]
+    assert _ids(client.get(URL, {"q": "好", "date_from": "2026-11-03"})) == ["m6"]
+    short = client.get(URL, {"q": "好的"})  # too short for the index, and nothing else narrows it
+    assert short.status_code == 400 and set(short.json()) == {"q"}
     assert _ids(client.get(URL, {"customer": archive["a"]})) == ["m3", "m2", "m1"]
     assert _ids(client.get(URL, {"staff": "op9"})) == ["m6"]
     assert _ids(client.get(URL, {"group": "g1"})) == ["m3"]
@@ -98,8 +101,9 @@ def test_the_count_stops_at_the_cap_and_says_so(client_for, manager, archive, mo
 @pytest.mark.django_db
 def test_the_archive_page(client, team_lead, operator, archive):
     client.force_login(team_lead.user)
-    body = client.get("/messages/", {"q": "膝盖"}).content.decode()
+    body = client.get("/messages/", {"q": "膝盖还是"}).content.decode()
     assert 'data-id="m1"' in body and 'data-id="m2"' not in body
+    assert 'data-testid="filter-errors"' in client.get("/messages/", {"q": "膝盖"}).content.decode()
     client.force_login(operator.user)
     assert client.get("/messages/").status_code == 403
 
