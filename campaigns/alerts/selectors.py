@@ -17,15 +17,20 @@ def local_day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time.min, tzinfo=timezone.get_default_timezone())
 
 
-def alert_scope(queryset: QuerySet, *, user) -> QuerySet:
-    """Managers see every alert, team leads those of their team's staff, anyone else none."""
+def team_scope(queryset: QuerySet, *, user, team_field: str) -> QuerySet:
+    """Managers see every row, team leads the rows whose `team_field` is their team, anyone else none."""
     role = role_for(user)
     if role == Staff.Role.MANAGER:
         return queryset
     staff = staff_for(user)
     if role == Staff.Role.TEAM_LEAD and staff.team_id:
-        return queryset.filter(staff__team_id=staff.team_id)
+        return queryset.filter(**{team_field: staff.team_id})
     return queryset.none()
+
+
+def alert_scope(queryset: QuerySet, *, user) -> QuerySet:
+    """Alerts of the team lead's staff, or all for a manager."""
+    return team_scope(queryset, user=user, team_field="staff__team_id")
 
 
 def alert_list_for(*, user, filters: dict) -> QuerySet:

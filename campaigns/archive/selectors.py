@@ -13,10 +13,8 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.lookups import Lookup
 
 from customers.models import Event, EventType
-from staff.models import Staff
-from staff.roles import role_for, staff_for
 
-from ..alerts.selectors import local_day_start
+from ..alerts.selectors import local_day_start, team_scope
 
 
 class ILike(Lookup):
@@ -44,13 +42,7 @@ def like_pattern(text: str) -> str:
 
 def message_scope(queryset: QuerySet, *, user) -> QuerySet:
     """Managers read every message, team leads those of customers their team owns, anyone else none."""
-    role = role_for(user)
-    if role == Staff.Role.MANAGER:
-        return queryset
-    staff = staff_for(user)
-    if role == Staff.Role.TEAM_LEAD and staff.team_id:
-        return queryset.filter(customer__owner__team_id=staff.team_id)
-    return queryset.none()
+    return team_scope(queryset, user=user, team_field="customer__owner__team_id")
 
 
 def message_search(*, user, filters: dict) -> QuerySet:
