@@ -99,6 +99,8 @@ def main() -> None:
         ("newest first, no filter", manager, {}),
         ("one customer", manager, {"customer": customer}),
         ("one staff, 7 days", manager, {"staff": "op10", "date_from": "2026-11-20", "date_to": "2026-11-26"}),
+        ("one staff, newest first", manager, {"staff": "op10"}),
+        ("one group, newest first", manager, {"group": "g7"}),
         ("q common 5 chars 膝盖还是疼", manager, {"q": "膝盖还是疼"}),
         ("q rare 6 chars " + RARE_PHRASE, manager, {"q": RARE_PHRASE}),
         ("q 3 chars 说明书", manager, {"q": "说明书"}),

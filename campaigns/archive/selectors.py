@@ -3,18 +3,22 @@ days, newest first, within the viewer's scope.
 
 The text search is a case-insensitive substring match (`ILIKE '%…%'`, `%`, `_` and `\\` taken
 literally). On PostgreSQL the partial trigram index `event_message_text_trgm` (pg_trgm, GIN) serves
-it for any phrase of 3 characters or more, Chinese included; shorter phrases have no trigram and are
-read through the time index, newest first, until a page is full.
+it for any phrase of 3 characters or more, Chinese included; a shorter phrase has no trigram, is
+looked for with a plain substring test among the messages the other filters select, and needs such a
+filter (see `MessageFilterSerializer`).
 """
 
 import datetime as dt
 
 from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Lookup
 
 from customers.models import Event, EventType
 
 from ..alerts.selectors import local_day_start, team_scope
+
+TRIGRAM_LENGTH = 3
 
 
 class ILike(Lookup):
@@ -55,8 +59,12 @@ def message_search(*, user, filters: dict) -> QuerySet:
         messages = messages.filter(staff=filters["staff"])
     if filters.get("group"):
         messages = messages.filter(group=filters["group"])
-    if filters.get("q"):
+    if filters.get("q") and len(filters["q"]) >= TRIGRAM_LENGTH:
         messages = messages.filter(ILike(F("text"), Value(like_pattern(filters["q"]))))
+    elif filters.get("q"):
+        # No trigram in the phrase: given an ILIKE, PostgreSQL would read the whole trigram index
+        # (about 100 s at 10M messages); a plain substring test reads only what the other filters select.
+        messages = messages.alias(found_at=StrIndex(Lower("text"), Value(filters["q"].lower()))).filter(found_at__gt=0)
     if filters.get("date_from"):
         messages = messages.filter(at__gte=local_day_start(filters["date_from"]))
     if filters.get("date_to"):

@@ -5,8 +5,8 @@ from customers.models import Event
 from staff.serializers import StaffUsernameField
 
 from ..alerts.serializers import DateRangeSerializer
+from .selectors import TRIGRAM_LENGTH
 
-SHORT_PHRASE = 3  # shorter phrases have no trigram: the index cannot find them
 SHORT_PHRASE_MESSAGE = (
     "少于 3 个字时请同时选择客户、员工、社群或日期 under 3 characters, also filter by customer, staff, group or dates."
 )
@@ -23,7 +23,7 @@ class MessageFilterSerializer(DateRangeSerializer):
         filter (customer, staff, group or dates) to narrow the messages read."""
         attrs = super().validate(attrs)
         narrowed = any(attrs.get(name) for name in ("customer", "staff", "group", "date_from", "date_to"))
-        if attrs.get("q") and len(attrs["q"]) < SHORT_PHRASE and not narrowed:
+        if attrs.get("q") and len(attrs["q"]) < TRIGRAM_LENGTH and not narrowed:
             raise serializers.ValidationError({"q": [SHORT_PHRASE_MESSAGE]})
         return attrs
 
