@@ -6,13 +6,19 @@ existing customers, then posts a mixed batch (requests, adds, groups, messages, 
 half the customers new) and prints the seconds and the number of queries.
 
     .venv/bin/python bench/events.py
+    .venv/bin/python bench/events.py --sensitive-words 100   # with 100 active words, one in every reply
+
+With `--sensitive-words N`, N active sensitive words are watched, one of them (您好) in each of the
+batch's 1,000 staff replies: 1,000 sensitive-word alerts, and one loss alert for the 1,000 deletions.
 """
 
+import argparse
+import os
 import time
 
 from benchdb import bench_database_url, django_setup
 
-BENCH_DB = "sitadmin_bench_events"
+BENCH_DB = os.environ.get("BENCH_DB", "sitadmin_bench_events")
 BATCH = 10_000
 
 
@@ -47,6 +53,9 @@ def _batch(size: int) -> list[dict]:
 
 
 def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sensitive-words", type=int, default=0)
+    args = parser.parse_args()
     django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
@@ -54,7 +63,7 @@ def main() -> None:
     from django.test.utils import CaptureQueriesContext
     from rest_framework.test import APIClient
 
-    from campaigns.models import Group, Script
+    from campaigns.models import Alert, Group, Script, SensitiveWord
     from customers.models import Customer, Event, LeadSource
     from staff.models import Staff, Team
 
@@ -67,6 +76,9 @@ def main() -> None:
     tele = LeadSource.objects.create(code="tele", name="电销", kind="telesales")
     Script.objects.create(code="sa", name="话术 A")
     Group.objects.create(code="g1", name="一群")
+    if args.sensitive_words:
+        words = ["您好"] + [f"敏感词{n}" for n in range(args.sensitive_words - 1)]
+        SensitiveWord.objects.bulk_create([SensitiveWord(word=word) for word in words])
     customers = BATCH // 10
     Customer.objects.bulk_create(
         [Customer(phone=f"136{n:08d}", source=tele) for n in range(0, customers, 2)], batch_size=5000
@@ -84,7 +96,8 @@ def main() -> None:
     body = answer.json()
     assert answer.status_code == 200 and body["accepted"] == BATCH, body
     print(f"{BATCH} events over {customers} customers ({customers // 2} new): {seconds:.2f} s, {len(queries)} queries")
-    print(f"stored: {Event.objects.count()} events, {Customer.objects.count()} customers")
+    stored = f"{Event.objects.count()} events, {Customer.objects.count()} customers, {Alert.objects.count()} alerts"
+    print(f"stored: {stored}")
 
     started = time.perf_counter()
     again = client.post("/api/v1/events/", events, format="json").json()

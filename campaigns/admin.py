@@ -1,14 +1,14 @@
 from django.contrib import admin
 
 from campaigns.activities import admin as activities_admin  # noqa: F401 (registers the feature's models)
+from campaigns.alerts import admin as alerts_admin  # noqa: F401
 from campaigns.broadcasts import admin as broadcasts_admin  # noqa: F401
 from campaigns.channels import admin as channels_admin  # noqa: F401
+from campaigns.keywords import admin as keywords_admin  # noqa: F401
 from campaigns.models import (
     Group,
     GroupMembership,
-    KeywordReply,
     Script,
-    SensitiveWordAlert,
     SopTask,
     SopTemplate,
 )
@@ -55,19 +55,3 @@ class SopTaskAdmin(admin.ModelAdmin):
     raw_id_fields = ["customer", "staff", "group"]
     date_hierarchy = "due_at"
     show_full_result_count = False
-
-
-@admin.register(KeywordReply)
-class KeywordReplyAdmin(admin.ModelAdmin):
-    list_display = ["keyword", "reply", "active"]
-    list_filter = ["active"]
-    search_fields = ["keyword", "reply"]
-
-
-@admin.register(SensitiveWordAlert)
-class SensitiveWordAlertAdmin(admin.ModelAdmin):
-    list_display = ["word", "event", "created_at", "resolved"]
-    list_filter = ["resolved", "word"]
-    list_select_related = ["event"]
-    search_fields = ["word", "event__client_id"]
-    raw_id_fields = ["event"]

@@ -1,5 +1,9 @@
 from django.db import models
 
+# Feature packages keep their models beside their services; importing them here registers them with the app.
+from campaigns.alerts.models import Alert, SensitiveWord  # noqa: F401
+from campaigns.keywords.models import KeywordReply  # noqa: F401
+
 
 class Script(models.Model):
     """An add-friend script (加好友话术): the greeting sent with a friend request."""
@@ -100,37 +104,14 @@ class SopTask(models.Model):
         return self.done_at is not None and self.done_at <= self.due_at
 
 
-class KeywordReply(models.Model):
-    """An automatic reply to a keyword in a group (关键词回复)."""
-
-    keyword = models.CharField(max_length=64, unique=True)
-    reply = models.TextField()
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["keyword"]
-        verbose_name = "关键词回复 keyword reply"
-
-
-class SensitiveWordAlert(models.Model):
-    """A message that contained a watched word (敏感词告警)."""
-
-    word = models.CharField(max_length=64)
-    event = models.ForeignKey("customers.Event", on_delete=models.CASCADE, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-    resolved = models.BooleanField(default=False)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = "敏感词告警 sensitive-word alert"
-
-
 # Feature packages keep their own models; importing them here registers them with the app.
 from campaigns.activities.models import Campaign, CampaignDraw, Referral  # noqa: E402
 from campaigns.broadcasts.models import Broadcast, BroadcastRecipient  # noqa: E402
 from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr  # noqa: E402
 
 __all__ = [
+    "Alert",
+    "SensitiveWord",
     "Broadcast",
     "BroadcastRecipient",
     "Campaign",
@@ -143,7 +124,6 @@ __all__ = [
     "KeywordReply",
     "Referral",
     "Script",
-    "SensitiveWordAlert",
     "SopTask",
     "SopTemplate",
     "StaffContactQr",

@@ -20,7 +20,8 @@ from django.db.models import Min, Q
 from django.utils import timezone
 
 from campaigns.activities.demo import acquisition_demo_seed
-from campaigns.models import Group, KeywordReply, Script, SopTask, SopTemplate
+from campaigns.alerts.demo import conduct_demo_seed
+from campaigns.models import Group, Script, SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.ownership.handover import staff_handover
@@ -228,19 +229,13 @@ def _catalogue_build():
 
 
 def _campaign_tools_build(*, staff, sources, scripts, groups, last_day, tz) -> None:
-    """Group owners and keyword replies, so the admin shows them in use."""
+    """Group owners, keyword replies and sensitive words, so the admin shows them in use."""
     operators = [s for s in staff.values() if s.role == Staff.Role.OPERATOR and s.left_on is None]
     for n, group in enumerate(groups.values()):
         if group.owner_id is None:
             group.owner = operators[n % len(operators)]
             group.save(update_fields=["owner"])
-    for keyword, reply in [
-        ("价格", "本周活动价请私信群主领取优惠券"),
-        ("怎么用", "使用说明：每天早晚各一次，每次15分钟"),
-        ("发货", "下单后48小时内发货，顺丰包邮"),
-        ("退款", "7天无理由退换，请联系您的专属顾问"),
-    ]:
-        KeywordReply.objects.get_or_create(keyword=keyword, defaults={"reply": reply})
+    conduct_demo_seed()
 
 
 def _customers_build(*, rng: random.Random, count: int, seed: int, sources, tags) -> list[dict]:

@@ -167,6 +167,8 @@ CELERY_BEAT_SCHEDULE = {
 # Product settings (docs/metrics.md, §5, §6).
 KPI_COHORT_DAYS = env.int("KPI_COHORT_DAYS", default=7)
 ACTIVE_MESSAGE_THRESHOLD = env.int("ACTIVE_MESSAGE_THRESHOLD", default=3)
+# Deletions of one staff member by their customers on one day that raise a loss alert (流失告警).
+LOSS_ALERT_THRESHOLD = env.int("LOSS_ALERT_THRESHOLD", default=5)
 REMARK_FORMAT = env.str("REMARK_FORMAT", default="{date:%Y%m%d}-{name}-{stage}")
 # Decision bands: (decision, lowest total), checked from the top.
 EVALUATION_BANDS = [

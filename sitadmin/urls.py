@@ -21,6 +21,9 @@ FEATURES = (
     "campaigns.channels.urls",
     "campaigns.broadcasts.urls",
     "campaigns.activities.urls",
+    "campaigns.alerts.urls",
+    "campaigns.keywords.urls",
+    "campaigns.archive.urls",
     "metrics.api.urls",
     "metrics.dashboard.urls",
 )

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.activities.services import referrals_record, referrers_resolve
+from campaigns.alerts.services import alerts_raise_for_events
 from campaigns.channels.services import channel_adds_record, channel_codes_for_events
 from campaigns.models import Group, Script
 from customers.events.effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
@@ -59,6 +60,7 @@ def events_ingest(*, events: list) -> EventIngestResult:
             customer_stages_refresh(customer_ids=customer_ids, cause="event")
             channel_adds_record(events=inserted)
             referrals_record(events=inserted)
+            alerts_raise_for_events(event_ids=[event.pk for event in inserted])
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     result.errors = [
         {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}

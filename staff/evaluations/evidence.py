@@ -29,6 +29,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, Q
 
+from campaigns.alerts.selectors import alert_daily_counts
 from campaigns.models import SopTask
 from customers.models import Customer, Stage
 from metrics.catalog import BY_NAME
@@ -246,5 +247,6 @@ def staff_evidence(*, staff: Staff, cycle: ReviewCycle) -> dict:
         "series": kpis["series"],
         "remarks": remarks,
         "sop": sop,
+        "alerts": alert_daily_counts(staff=staff, date_from=cycle.starts_on, date_to=cycle.ends_on),
         "suggested_scores": suggested_scores(metrics=kpis["metrics"], remarks=remarks, sop=sop),
     }

@@ -1,0 +1,30 @@
+from django.db import models
+
+
+class KeywordReply(models.Model):
+    """An automatic reply (关键词回复): a message containing, or being, one of the keywords gets the reply.
+
+    `match` `contains` looks for any keyword inside the text, `exact` compares the whole trimmed text
+    with a keyword; both ignore case. When several active rules match, the highest `priority` wins,
+    then the lowest id. `hits` counts the answers the match API gave with this rule.
+    """
+
+    class Match(models.TextChoices):
+        CONTAINS = "contains", "包含 contains"
+        EXACT = "exact", "完全匹配 exact"
+
+    keywords = models.JSONField(default=list, help_text='["价格", "多少钱"]')
+    match = models.CharField(max_length=16, choices=Match.choices, default=Match.CONTAINS)
+    reply = models.TextField()
+    priority = models.IntegerField(default=0)
+    active = models.BooleanField(default=True)
+    hits = models.PositiveBigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "campaigns_keywordreply"
+        ordering = ["-priority", "id"]
+        verbose_name = "关键词回复 keyword reply"
+
+    def __str__(self) -> str:
+        return " / ".join(self.keywords) or f"#{self.pk}"
