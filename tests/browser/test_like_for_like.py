@@ -5,8 +5,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from tests.browser.conftest import login
 from tests.factories import DEMO_PASSWORD, DailyKpiFactory, KpiComputationFactory
+
+from .conftest import login
 
 pytestmark = pytest.mark.browser
 
