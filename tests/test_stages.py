@@ -25,7 +25,7 @@ def test_worked_example_gives_the_expected_stages_and_owners():
     example = worked_example()
     worked_example_world(example)
     result = events_ingest(events=example["events"])
-    assert (result.accepted, result.duplicates, result.errors) == (23, 0, [])
+    assert (result.accepted, result.duplicates, result.errors) == (26, 0, [])
     stages, owners = _stages_and_owners()
     assert stages == example["expected_stage"]
     assert owners == example["expected_owner"]
@@ -43,7 +43,7 @@ def test_shuffled_arrival_in_small_batches_gives_the_same_stages_and_owners(seed
     stages, owners = _stages_and_owners()
     assert stages == example["expected_stage"]
     assert owners == example["expected_owner"]
-    # Each owner holds the customer from its first friend_added: ex-02, ex-10, ex-11, ex-16.
+    # Each owner holds the customer from its first friend_added: ex-02, ex-10, ex-11, ex-16, ex-25.
     shanghai = dt.timezone(dt.timedelta(hours=8))
     periods = {
         p.customer.phone: (p.staff.user.username, p.started_at, p.ended_at)
@@ -54,6 +54,7 @@ def test_shuffled_arrival_in_small_batches_gives_the_same_stages_and_owners(seed
         "13800000002": ("kim", dt.datetime(2026, 11, 9, 10, tzinfo=shanghai), None),
         "13800000003": ("ben", dt.datetime(2026, 11, 2, 16, 30, tzinfo=dt.UTC), None),
         "13800000004": ("amy", dt.datetime(2026, 11, 8, 22, tzinfo=shanghai), None),
+        "13800000007": ("amy", dt.datetime(2026, 11, 5, 15, tzinfo=shanghai), None),
     }
 
 
