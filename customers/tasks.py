@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from customers.privacy.tasks import purge_import_files  # noqa: F401 (registered with the workers)
 from customers.services.imports import import_job_run
 
 

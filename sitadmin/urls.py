@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 api_v1 = [
     path("", include("staff.api_urls")),
     path("", include("customers.api_urls")),
+    path("", include("customers.privacy.urls")),
     path("", include("campaigns.api_urls")),
     path("", include("metrics.api_urls")),
 ]

@@ -31,6 +31,8 @@ from django.utils import timezone
 
 from customers.import_readers import ImportFileError, import_file_check_size, import_file_chunks, import_file_inspect
 from customers.models import ImportJob, LeadSource
+from customers.privacy.import_scope import import_scope_for, import_team_for
+from customers.privacy.retention import import_file_delete
 from customers.services.allocation import AllocationDealer
 from customers.services.import_rows import CheckedChunk, rows_check
 from customers.services.import_staging import ImportStaging, staged_csv
@@ -67,6 +69,7 @@ def import_job_create(
     runs `import_job_run` itself.
     """
     size = file.size or 0
+    team, allocation = import_team_for(created_by=created_by, team=team, allocation=allocation)
     # Before the upload is stored.
     import_file_check_size(size=size, max_bytes=settings.IMPORT_MAX_BYTES)
     inline = dispatch and size <= settings.IMPORT_INLINE_MAX_BYTES
@@ -130,6 +133,7 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     staging = ImportStaging(
         orders=job.source.kind == LeadSource.Kind.ORDERS,
         dealer=AllocationDealer(team=job.team, rule=job.allocation) if allocate else None,
+        scope=import_scope_for(job=job),
     )
     try:
         staging.create()
@@ -152,6 +156,9 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     if progress:
         progress(100)
     job.refresh_from_db()
+    if job.status == ImportJob.Status.DONE:
+        # The upload holds personal data: once imported it is no longer needed.
+        import_file_delete(job=job)
     return job
 
 
@@ -303,6 +310,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
             invalid=counts["invalid"] + result.invalid_rows,
             unassigned=result.unassigned,
             orders_created=result.orders_created,
+            held_elsewhere=result.held_elsewhere,
             finished_at=timezone.now(),
         )
 
