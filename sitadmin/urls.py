@@ -19,6 +19,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("staff.urls")),
     path("", include("customers.urls")),
+    path("", include("customers.privacy.page_urls")),
     path("", include("campaigns.urls")),
     path("", include("metrics.urls")),
 ]

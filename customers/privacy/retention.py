@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from customers.import_readers import ImportFileError
 from customers.models import ImportJob
 
 logger = logging.getLogger(__name__)
@@ -24,6 +25,14 @@ def import_file_delete(*, job: ImportJob) -> None:
         return
     job.file.delete(save=False)
     ImportJob.objects.filter(pk=job.pk).update(file="")
+
+
+def import_file_check_kept(*, job: ImportJob) -> None:
+    """Raise `ImportFileError` when the job's file is gone (purged after the retention): upload it again."""
+    if not job.file:
+        raise ImportFileError(
+            "上传的文件已删除，请重新上传 the uploaded file was deleted after its retention; upload it again"
+        )
 
 
 def import_files_purge(*, now: dt.datetime | None = None) -> int:

@@ -15,6 +15,11 @@ REVEALERS = (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD)
 ROTATE_BATCH = 5000
 
 
+def phone_reveal_allowed(*, user) -> bool:
+    """Whether `user` may reveal the masked numbers of the customers they see (managers, team leads)."""
+    return role_for(user) in REVEALERS
+
+
 def customer_phone_reveal(*, user, customer_id: int, request=None) -> str | None:
     """The full phone of a customer: managers any customer's, team leads their team's; audited.
 
@@ -22,7 +27,7 @@ def customer_phone_reveal(*, user, customer_id: int, request=None) -> str | None
     customer outside the user's scope is `Customer.DoesNotExist`. None for a customer without a phone
     (nothing is revealed, nothing recorded).
     """
-    if role_for(user) not in REVEALERS:
+    if not phone_reveal_allowed(user=user):
         raise PermissionDenied("只有运营负责人和组长可以查看完整号码 only managers and team leads reveal phones.")
     customer = scope_by_owner(Customer.objects.all(), user).only("pk", "phone_encrypted").get(pk=customer_id)
     phone = customer.phone

@@ -32,7 +32,7 @@ from django.utils import timezone
 from customers.import_readers import ImportFileError, import_file_check_size, import_file_chunks, import_file_inspect
 from customers.models import ImportJob, LeadSource
 from customers.privacy.import_scope import import_scope_for, import_team_for
-from customers.privacy.retention import import_file_delete
+from customers.privacy.retention import import_file_check_kept, import_file_delete
 from customers.services.allocation import AllocationDealer
 from customers.services.import_rows import CheckedChunk, rows_check
 from customers.services.import_staging import ImportStaging, staged_csv
@@ -164,6 +164,7 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
 
 def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, progress: ProgressCallback | None) -> dict:
     """Check every row and stream the good ones into the staging tables; return the row counts."""
+    import_file_check_kept(job=job)
     info = import_file_inspect(
         path=job.file.path,
         file_name=job.file_name,

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from customers.models import Customer, ImportJob, Order
 from customers.privacy.import_scope import HELD_ELSEWHERE
+from customers.services.imports import import_job_run
 from tests.factories import LeadSourceFactory, TagFactory
 
 from .factories import two_teams
@@ -120,3 +121,9 @@ def test_failed_imports_files_are_purged_after_the_retention(settings):
     old, recent = (ImportJob.objects.get(pk=jobs[n].pk) for n in ("old", "recent"))
     assert old.file.name == "" and not (settings.MEDIA_ROOT / jobs["old"].file.name).exists()
     assert recent.file.name != "" and (settings.MEDIA_ROOT / recent.file.name).exists()
+    # Retrying the purged one says why it cannot run.
+    failed = import_job_run(job_id=old.pk)
+    assert (failed.status, failed.error) == (
+        "failed",
+        "上传的文件已删除，请重新上传 the uploaded file was deleted after its retention; upload it again",
+    )

@@ -75,3 +75,22 @@ def test_reveal_is_rate_limited(client_for, reveal_rate):
     codes = [lead.post(f"{URL}{world['c1'].pk}/reveal-phone/").status_code for _ in range(4)]
     reveal_rate(world["lead1"])
     assert codes == [200, 200, 200, 429]
+
+
+def test_the_customer_page_offers_the_reveal_to_those_who_see_the_number_masked(client, monkeypatch):
+    world = two_teams()
+    audited = []
+    monkeypatch.setattr(
+        reveal_services, "phone_reveal_audit", lambda *, user, customer_id, request=None: audited.append(customer_id)
+    )
+    c1 = world["c1"]
+    client.force_login(world["lead1"].user)
+    page = client.get(f"/customers/{c1.pk}/").content.decode()
+    assert "139****4512" in page and "13912344512" not in page and 'data-testid="reveal-phone"' in page
+    revealed = client.post(f"/customers/{c1.pk}/reveal-phone/")
+    assert (revealed.status_code, "13912344512" in revealed.content.decode(), audited) == (200, True, [c1.pk])
+    assert client.post(f"/customers/{world['c2'].pk}/reveal-phone/").status_code == 404
+    # The owner sees the number in full: nothing to reveal, and no reveal for operators.
+    client.force_login(world["op1"].user)
+    assert 'data-testid="reveal-phone"' not in client.get(f"/customers/{c1.pk}/").content.decode()
+    assert client.post(f"/customers/{c1.pk}/reveal-phone/").status_code == 403
