@@ -2,6 +2,10 @@
 
 import base64
 import io
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -14,6 +18,7 @@ from customers.services.events import events_ingest
 from tests.factories import CustomerFactory, LeadSourceFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
+ROOT = Path(__file__).resolve().parents[3]
 
 KEY_A = "a:" + base64.b64encode(b"A" * 32).decode()
 KEY_B = "b:" + base64.b64encode(b"B" * 32).decode()
@@ -103,3 +108,17 @@ def _job() -> ImportJob:
     job.file.save("x.csv", ContentFile(b"phone\n"), save=False)
     job.save()
     return job
+
+
+def test_a_deployment_without_phone_keys_does_not_start():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PHONE_")}
+    env.update(DEBUG="false", SECRET_KEY="x" * 50, DJANGO_SETTINGS_MODULE="sitadmin.settings")
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode != 0 and "PHONE_ENCRYPTION_KEYS" in run.stderr
+    env.update(PHONE_ENCRYPTION_KEYS=KEY_A, PHONE_INDEX_KEY=base64.b64encode(b"I" * 32).decode())
+    run = subprocess.run(
+        [sys.executable, "-c", "import django; django.setup()"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
