@@ -67,13 +67,19 @@ def _generate(cursor, ids: dict) -> tuple[int, int]:
     staff_ids, script_ids, group_ids, source_ids = ids["staff"], ids["scripts"], ids["groups"], ids["sources"]
     first_customer = ids["first_customer"]
 
+    from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
+
     customers = io.StringIO()
-    for n in range(CUSTOMERS):
+    phones = [str(13600000000 + n) for n in range(CUSTOMERS)]
+    stored = zip(phones_encrypt(phones), phones_index(phones), phones_last4_index(phones), strict=True)
+    for encrypted, index, last4 in stored:
         created = _time(HISTORY_DAYS, rng)
-        customers.write(f"{13600000000 + n}\t\\N\t\t\t{rng.choice(source_ids)}\t\\N\tlead\t{created}\t{created}\n")
+        customers.write(
+            f"{encrypted}\t{index}\t{last4}\t\\N\t\t\t{rng.choice(source_ids)}\t\\N\tlead\t{created}\t{created}\n"
+        )
     with cursor.copy(
-        "COPY customers_customer (phone, external_id, name, remark, source_id, owner_id, stage, created_at,"
-        " updated_at) FROM STDIN"
+        "COPY customers_customer (phone_encrypted, phone_index, phone_last4, external_id, name, remark, source_id,"
+        " owner_id, stage, created_at, updated_at) FROM STDIN"
     ) as copy:
         copy.write(customers.getvalue())
 

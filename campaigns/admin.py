@@ -34,7 +34,7 @@ class GroupMembershipAdmin(admin.ModelAdmin):
     list_display = ["group", "customer_id", "joined_at", "left_at"]
     list_filter = ["group"]
     list_select_related = ["group"]
-    search_fields = ["group__code", "customer__name", "customer__phone"]
+    search_fields = ["group__code", "customer__name"]
     raw_id_fields = ["customer"]
     show_full_result_count = False
 

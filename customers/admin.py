@@ -14,6 +14,8 @@ from customers.models import (
     TagGroup,
 )
 from customers.phones import phone_normalize
+from customers.privacy.crypto import phone_decrypt
+from customers.privacy.search import phone_search_q
 from customers.wecom import admin as wecom_admin  # noqa: F401  (registers the WeCom callbacks page)
 
 
@@ -68,6 +70,18 @@ class CustomerAdminForm(forms.ModelForm):
         model = Customer
         fields = ["phone", "external_id", "name", "remark", "source", "tags"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Not a model field: the number is stored encrypted (`Customer.phone` decrypts it).
+        if self.instance.pk:
+            self.initial["phone"] = self.instance.phone
+
+    def clean(self):
+        data = super().clean()
+        if "phone" in data:
+            self.instance.phone = data["phone"]
+        return data
+
     def clean_phone(self) -> str | None:
         """Stored normalised, as imports and events key customers by it (docs/domain.md §Vocabulary)."""
         raw = self.cleaned_data.get("phone")
@@ -86,7 +100,8 @@ class CustomerAdmin(admin.ModelAdmin):
     list_display = ["id", "name", "masked_phone", "external_id", "source", "owner", "stage", "created_at"]
     list_filter = ["stage", "source", "owner__team"]
     list_select_related = ["source", "owner__user"]
-    search_fields = ["name", "phone", "external_id", "remark"]
+    # A phone is found by its whole number or its last four digits (see `get_search_results`).
+    search_fields = ["name", "external_id", "remark"]
     autocomplete_fields = ["tags"]
     readonly_fields = ["owner", "stage", "created_at", "updated_at"]
     inlines = [StageTransitionInline, OwnershipPeriodInline]
@@ -95,13 +110,20 @@ class CustomerAdmin(admin.ModelAdmin):
     def masked_phone(self, obj: Customer) -> str:
         return obj.masked_phone
 
+    def get_search_results(self, request, queryset, search_term):
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone = phone_search_q(search_term)
+        if phone is not None:
+            found |= queryset.filter(phone)
+        return found, may_have_duplicates
+
 
 @admin.register(StageTransition)
 class StageTransitionAdmin(admin.ModelAdmin):
     list_display = ["customer_id", "from_stage", "to_stage", "at", "cause", "changed_by"]
     list_filter = ["to_stage", "cause"]
     list_select_related = ["changed_by"]
-    search_fields = ["customer__name", "customer__phone", "event__client_id"]
+    search_fields = ["customer__name", "event__client_id"]
     raw_id_fields = ["customer", "event", "changed_by"]
     show_full_result_count = False
 
@@ -111,7 +133,7 @@ class OwnershipPeriodAdmin(admin.ModelAdmin):
     list_display = ["customer_id", "staff", "started_at", "ended_at", "cause", "changed_by"]
     list_filter = ["cause", "staff__team"]
     list_select_related = ["staff__user", "changed_by"]
-    search_fields = ["customer__name", "customer__phone", "staff__user__username"]
+    search_fields = ["customer__name", "staff__user__username"]
     raw_id_fields = ["customer", "staff", "changed_by"]
     show_full_result_count = False
 
@@ -122,7 +144,7 @@ class EventAdmin(admin.ModelAdmin):
     list_display = ["client_id", "type", "at", "customer_id", "staff", "group", "direction", "amount"]
     list_filter = ["type", "direction"]
     list_select_related = ["staff__user", "group"]
-    search_fields = ["client_id", "order_no", "customer__phone", "customer__external_id"]
+    search_fields = ["client_id", "order_no", "customer__external_id"]
     raw_id_fields = ["customer", "staff", "script", "group", "source"]
     show_full_result_count = False
 
@@ -140,7 +162,7 @@ class EventAdmin(admin.ModelAdmin):
 @admin.register(Order)
 class OrderAdmin(admin.ModelAdmin):
     list_display = ["order_no", "customer_id", "amount", "ordered_at", "import_job_id"]
-    search_fields = ["order_no", "customer__phone", "customer__name"]
+    search_fields = ["order_no", "customer__name"]
     raw_id_fields = ["customer", "event", "import_job"]
     date_hierarchy = "ordered_at"
     show_full_result_count = False
@@ -149,10 +171,14 @@ class OrderAdmin(admin.ModelAdmin):
 class ImportRowErrorInline(admin.TabularInline):
     model = ImportRowError
     extra = 0
-    fields = ["row_number", "value", "reason"]
+    fields = ["row_number", "shown_value", "reason"]
     readonly_fields = fields
     can_delete = False
     max_num = 0
+
+    @admin.display(description="值 value")
+    def shown_value(self, obj: ImportRowError) -> str:
+        return _row_error_value(obj)
 
 
 @admin.register(ImportJob)
@@ -180,7 +206,17 @@ class ImportJobAdmin(admin.ModelAdmin):
 
 @admin.register(ImportRowError)
 class ImportRowErrorAdmin(admin.ModelAdmin):
-    list_display = ["job_id", "row_number", "value", "reason"]
+    list_display = ["job_id", "row_number", "shown_value", "reason"]
     search_fields = ["reason", "value"]
     raw_id_fields = ["job"]
+    exclude = ["phone_encrypted"]
     show_full_result_count = False
+
+    @admin.display(description="值 value")
+    def shown_value(self, obj: ImportRowError) -> str:
+        return _row_error_value(obj)
+
+
+def _row_error_value(obj: ImportRowError) -> str:
+    """The cell at fault; a phone cell decrypted (the admin is for managers, who see numbers in full)."""
+    return phone_decrypt(obj.phone_encrypted) if obj.phone_encrypted else obj.value

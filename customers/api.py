@@ -74,7 +74,11 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
             OpenApiParameter("source", OpenApiTypes.STR, description="lead-source code"),
             OpenApiParameter("owner", OpenApiTypes.STR, description="owner's username"),
             OpenApiParameter("tag", OpenApiTypes.STR, description="tag code"),
-            OpenApiParameter("search", OpenApiTypes.STR, description="name, phone digits, external id or remark"),
+            OpenApiParameter(
+                "search",
+                OpenApiTypes.STR,
+                description="name, external id or remark; a phone by its whole number or its last four digits",
+            ),
         ]
     )
     def list(self, request, *args, **kwargs):

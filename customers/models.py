@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 
+from customers.privacy.models import EncryptedPhone
 from customers.wecom.models import WecomCallback  # noqa: F401  (registered with the customers app)
 from staff.models import AllocationRule
 
@@ -62,10 +63,9 @@ class Stage(models.TextChoices):
     LOST = "lost", "已流失"
 
 
-class Customer(models.Model):
-    # Unique through constraints rather than `unique=True`: PostgreSQL would add a `LIKE` index to each,
-    # which no query uses (phone search is a substring match) and every import would maintain.
-    phone = models.CharField(max_length=11, null=True, blank=True)
+class Customer(EncryptedPhone, models.Model):
+    # The phone is kept encrypted with its keyed indexes (`EncryptedPhone`). Unique through constraints
+    # rather than `unique=True`: PostgreSQL would add a `LIKE` index to each, which no query uses.
     external_id = models.CharField(max_length=128, null=True, blank=True)
     name = models.CharField(max_length=100, blank=True)
     remark = models.CharField(max_length=255, blank=True)
@@ -84,21 +84,20 @@ class Customer(models.Model):
         verbose_name = "客户 customer"
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(phone__isnull=False) | models.Q(external_id__isnull=False),
+                condition=models.Q(phone_index__isnull=False) | models.Q(external_id__isnull=False),
                 name="customer_has_phone_or_external_id",
             ),
-            models.UniqueConstraint(fields=["phone"], name="customer_phone_unique"),
+            models.UniqueConstraint(fields=["phone_index"], name="customer_phone_index_unique"),
             models.UniqueConstraint(fields=["external_id"], name="customer_external_id_unique"),
         ]
-        indexes = [models.Index(fields=["owner", "stage"]), models.Index(fields=["source", "stage"])]
+        indexes = [
+            models.Index(fields=["owner", "stage"]),
+            models.Index(fields=["source", "stage"]),
+            models.Index(fields=["phone_last4"], name="customer_phone_last4_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.name or self.masked_phone or self.external_id or str(self.pk)
-
-    @property
-    def masked_phone(self) -> str:
-        """138****8000: what a viewer who does not own the customer sees."""
-        return f"{self.phone[:3]}****{self.phone[-4:]}" if self.phone else ""
 
 
 class StageTransition(models.Model):
@@ -259,6 +258,8 @@ class ImportJob(models.Model):
     invalid = models.PositiveIntegerField(default=0)
     unassigned = models.PositiveIntegerField(default=0)
     orders_created = models.PositiveIntegerField(default=0)
+    # Rows of a team lead's import whose customer is outside the lead's team: nothing written to it.
+    held_elsewhere = models.PositiveIntegerField(default=0)
     progress = models.PositiveSmallIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -276,7 +277,9 @@ class ImportJob(models.Model):
 class ImportRowError(models.Model):
     job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="row_errors")
     row_number = models.PositiveIntegerField()
+    # The cell at fault; a phone cell is kept encrypted in `phone_encrypted` instead (value empty).
     value = models.CharField(max_length=255, blank=True)
+    phone_encrypted = models.TextField(blank=True, default="")
     reason = models.CharField(max_length=255)
 
     class Meta:

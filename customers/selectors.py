@@ -1,6 +1,5 @@
 """Reading customers, always within what the user may see (docs/domain.md §Vocabulary roles)."""
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -8,22 +7,16 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 
 from customers.models import Customer, OwnershipPeriod, StageTransition
-from customers.phones import phone_normalize
+from customers.privacy.search import phone_search_q
 from staff.roles import is_manager, scope_by_owner, staff_for
-
-
-def _phone_digits(term: str) -> str:
-    """The digits of a phone search; a whole number with a +86 / 0086 country prefix is searched without it."""
-    digits = re.sub(r"\D", "", term)
-    return phone_normalize(digits) or digits
 
 
 def customer_list_for(*, user, filters: Mapping[str, Any]) -> QuerySet[Customer]:
     """The user's customers (all, their team's, or their own), narrowed by validated filters.
 
     `filters` may hold `stage`, `source` (LeadSource), `owner` (Staff), `tag` (Tag) and `search`
-    (name, phone digits, external id or remark). Owner, source and tags come in a constant number
-    of queries, whatever the page size.
+    (name, external id or remark containing it; the whole phone number or its last four digits).
+    Owner, source and tags come in a constant number of queries, whatever the page size.
     """
     customers = scope_by_owner(Customer.objects.all(), user)
     if filters.get("stage"):
@@ -37,9 +30,9 @@ def customer_list_for(*, user, filters: Mapping[str, Any]) -> QuerySet[Customer]
     term = (filters.get("search") or "").strip()
     if term:
         match = Q(name__icontains=term) | Q(external_id__icontains=term) | Q(remark__icontains=term)
-        digits = _phone_digits(term)
-        if digits:
-            match |= Q(phone__contains=digits)
+        phone = phone_search_q(term)
+        if phone is not None:
+            match |= phone
         customers = customers.filter(match)
     return customers.select_related("source", "owner__user").prefetch_related("tags").order_by("-id")
 

@@ -13,6 +13,7 @@ from django.shortcuts import render
 
 from customers.exports import customer_list_xlsx
 from customers.models import Customer, LeadSource, Stage, Tag
+from customers.privacy.services import phone_reveal_allowed
 from customers.selectors import customer_get_for, customer_list_for, customer_phone_for, phone_viewer_for
 from customers.serializers import CustomerFilterSerializer
 from staff.models import Staff
@@ -56,4 +57,7 @@ def customer_detail(request, customer_id: int):
     except Customer.DoesNotExist:
         raise Http404("No such customer, or not yours to see.") from None
     phone = customer_phone_for(customer=customer, viewer=phone_viewer_for(user=request.user))
-    return render(request, "customers/detail.html", {"customer": customer, "phone": phone})
+    # A masked number may be revealed (audited) by managers and team leads.
+    can_reveal = phone is not None and phone != customer.phone and phone_reveal_allowed(user=request.user)
+    context = {"customer": customer, "phone": phone, "can_reveal": can_reveal}
+    return render(request, "customers/detail.html", context)

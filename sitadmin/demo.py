@@ -25,6 +25,7 @@ from campaigns.models import Group, Script, SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.ownership.handover import staff_handover
+from customers.privacy.crypto import phones_index
 from sitadmin.bulk import rows_update
 from staff.evaluations.scoring import evaluation_create
 from staff.models import CompetencyDimension, Evaluation, RevenueTier, ReviewCycle, Staff, Team
@@ -259,7 +260,8 @@ def _customers_build(*, rng: random.Random, count: int, seed: int, sources, tags
         batch_size=2000,
         ignore_conflicts=True,
     )
-    ids = dict(Customer.objects.filter(phone__in=[p["phone"] for p in people]).values_list("phone", "pk"))
+    index_of = dict(zip([p["phone"] for p in people], phones_index([p["phone"] for p in people]), strict=True))
+    ids = dict(Customer.objects.filter(phone_index__in=index_of.values()).values_list("phone_index", "pk"))
     condition = [tags[code].pk for code, _ in TAG_GROUPS["病症"]]
     scene = [tags[code].pk for code, _ in TAG_GROUPS["场景"]]
     links = []
@@ -269,7 +271,8 @@ def _customers_build(*, rng: random.Random, count: int, seed: int, sources, tags
             chosen.add(rng.choice(condition))
         if rng.random() < 0.4:
             chosen.add(rng.choice(scene))
-        links.extend(Customer.tags.through(customer_id=ids[person["phone"]], tag_id=tag_id) for tag_id in chosen)
+        customer_id = ids[index_of[person["phone"]]]
+        links.extend(Customer.tags.through(customer_id=customer_id, tag_id=tag_id) for tag_id in chosen)
     Customer.tags.through.objects.bulk_create(links, batch_size=2000, ignore_conflicts=True)
     return people
 
@@ -366,7 +369,7 @@ def _remarks_write(*, rng: random.Random, phones: list[str]) -> None:
     labels = dict(Stage.choices)
     rows = []
     friends = (
-        Customer.objects.filter(phone__in=phones)
+        Customer.objects.filter(phone_index__in=phones_index(phones))
         .exclude(stage__in=[Stage.LEAD, Stage.REQUESTED])
         .annotate(added_at=Min("events__at", filter=Q(events__type=EventType.FRIEND_ADDED)))
         .order_by("pk")

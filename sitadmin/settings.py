@@ -122,6 +122,8 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "COERCE_DECIMAL_TO_STRING": False,
+    # Phone reveals (scope `reveal`) are rate-limited per user.
+    "DEFAULT_THROTTLE_RATES": {"reveal": env.str("REVEAL_THROTTLE_RATE", default="60/hour")},
 }
 
 SPECTACULAR_SETTINGS = {
@@ -162,6 +164,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.broadcasts.tasks.send_due_broadcasts",
         "schedule": crontab(minute="*"),
     },
+    "purge-import-files": {
+        "task": "customers.privacy.tasks.purge_import_files",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Product settings (docs/metrics.md, §5, §6).
@@ -180,12 +186,25 @@ EVALUATION_BANDS = [
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=200 * 1024 * 1024)
 # Files up to this many bytes are imported inside the request; larger ones by a Celery worker.
 IMPORT_INLINE_MAX_BYTES = env.int("IMPORT_INLINE_MAX_BYTES", default=256 * 1024)
+# Uploaded lead files are deleted once imported; a failed import's file after this many days.
+IMPORT_FILE_RETENTION_DAYS = env.int("IMPORT_FILE_RETENTION_DAYS", default=7)
 EVENTS_MAX_BATCH = 10_000
 # WeCom bridge (企业微信): the corp id, and the callback's Token and EncodingAESKey from the admin console.
 # Empty: the callback URL answers 503 until they are set.
 WECOM_CORP_ID = env.str("WECOM_CORP_ID", default="")
 WECOM_TOKEN = env.str("WECOM_TOKEN", default="")
 WECOM_ENCODING_AES_KEY = env.str("WECOM_ENCODING_AES_KEY", default="")
+
+# Phones at rest: AES-GCM keys (`id:base64key,…`, the current one named by PHONE_ENCRYPTION_KEY_ID,
+# older ones kept until `manage.py rotate_phone_key` has run) and the HMAC key of the blind indexes.
+# The defaults are for development and tests only: with DEBUG off both keys must come from the environment.
+_DEV_PHONE_KEYS = "dev:ZGV2ZWxvcG1lbnQtb25seSBwaG9uZSBrZXkgISEhISE="
+_DEV_PHONE_INDEX_KEY = "ZGV2ZWxvcG1lbnQtb25seSBwaG9uZSBpbmRleCBrZXk="
+PHONE_ENCRYPTION_KEYS = (
+    env.str("PHONE_ENCRYPTION_KEYS") if not DEBUG else env.str("PHONE_ENCRYPTION_KEYS", default=_DEV_PHONE_KEYS)
+)
+PHONE_ENCRYPTION_KEY_ID = env.str("PHONE_ENCRYPTION_KEY_ID", default="")
+PHONE_INDEX_KEY = env.str("PHONE_INDEX_KEY") if not DEBUG else env.str("PHONE_INDEX_KEY", default=_DEV_PHONE_INDEX_KEY)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
 

@@ -17,6 +17,7 @@ FEATURES = (
     "customers.imports.urls",
     "customers.ownership.urls",
     "customers.wecom.urls",
+    "customers.privacy.urls",
     "campaigns.urls",
     "campaigns.channels.urls",
     "campaigns.broadcasts.urls",

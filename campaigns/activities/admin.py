@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Campaign, CampaignDraw, Referral
+from campaigns.activities.models import Campaign, CampaignDraw, Referral
 
 
 @admin.register(Campaign)

@@ -5,15 +5,19 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns.activities.models import Campaign
+from campaigns.activities.selectors import campaign_participants, participant_rows
+from campaigns.activities.serializers import (
+    CampaignSerializer,
+    DrawRequestSerializer,
+    DrawSerializer,
+    ParticipantSerializer,
+)
+from campaigns.activities.services import campaign_draw
 from customers.models import Customer
 from sitadmin.drf import ProtectedDestroyMixin
 from staff.permissions import IsManager, IsManagerOrReadOnly
 from staff.roles import scope_by_owner
-
-from .models import Campaign
-from .selectors import campaign_participants, participant_rows
-from .serializers import CampaignSerializer, DrawRequestSerializer, DrawSerializer, ParticipantSerializer
-from .services import campaign_draw
 
 
 class CampaignViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):

@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from qrcode.image.pure import PyPNGImage
 
+from campaigns.activities.models import Campaign
 from campaigns.broadcasts.models import Broadcast
 from campaigns.broadcasts.services import broadcast_create, broadcast_send
 from campaigns.channels.models import ChannelCode, ChannelScanCount, StaffContactQr
@@ -21,8 +22,6 @@ from campaigns.models import Group, SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer, LeadSource, Tag
 from staff.models import Staff
-
-from .models import Campaign
 
 CHANNEL_DAYS = 14
 # code, name, source, routing, daily cap, tags, operators' team, welcome
@@ -39,11 +38,7 @@ def acquisition_demo_seed(*, seed: int, last_day: dt.date) -> dict:
     """Build the demo's channel codes, broadcasts and campaigns; returns what was made."""
     rng = random.Random(f"acquisition-{seed}")
     # Leads nobody has added yet come in through the codes (and as referred friends): no new customers.
-    pool = list(
-        Customer.objects.filter(stage__in=["lead", "requested"], phone__isnull=False)
-        .order_by("phone")
-        .values_list("phone", flat=True)
-    )
+    pool = sorted(c.phone for c in Customer.objects.filter(stage__in=["lead", "requested"], phone_index__isnull=False))
     rng.shuffle(pool)
     tz = timezone.get_default_timezone()
     operators = {
@@ -155,9 +150,7 @@ def _campaign_events(*, rng, last_day: dt.date, tz, groups, operators, pool: lis
         },
     )
     events = []
-    customers = list(
-        Customer.objects.filter(phone__isnull=False).order_by("phone").values_list("phone", flat=True)[:60]
-    )
+    customers = sorted(c.phone for c in Customer.objects.filter(phone_index__isnull=False))[:60]
     for n, phone in enumerate(customers[:40]):
         if group is None:
             break
@@ -221,9 +214,11 @@ def _broadcasts_build(*, rng, last_day: dt.date, tz) -> int:
         team_id=None,
     )
     events = []
-    for phone, external_id, owner in sent.recipients.order_by("customer__phone", "customer__external_id").values_list(
-        "customer__phone", "customer__external_id", "owner__user__username"
-    ):
+    recipients = sorted(
+        (r.customer.phone or "", r.customer.external_id or "", r.owner.user.username if r.owner_id else None)
+        for r in sent.recipients.select_related("customer", "owner__user")
+    )
+    for phone, external_id, owner in recipients:
         if owner is None or rng.random() > 0.7:
             continue
         who = {"phone": phone} if phone else {"external_id": external_id}

@@ -6,10 +6,9 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from campaigns.activities.models import Campaign, Referral
 from customers.models import Customer, Event, EventType
 from customers.selectors import customer_phone_for, phone_viewer_for
-
-from .models import Campaign, Referral
 
 
 def _period(campaign: Campaign) -> tuple[dt.datetime, dt.datetime]:

@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
+from campaigns.activities.models import Campaign, CampaignDraw
 from campaigns.models import Group
-
-from .models import Campaign, CampaignDraw
 
 
 class CampaignSerializer(serializers.ModelSerializer):

@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from campaigns.activities.models import Campaign, CampaignDraw, Referral
+from campaigns.activities.selectors import campaign_participants
 from customers.models import Customer
 from customers.phones import phone_normalize
-
-from .models import Campaign, CampaignDraw, Referral
-from .selectors import campaign_participants
+from customers.privacy.crypto import phones_index
 
 
 @dataclass
@@ -37,14 +37,16 @@ class ReferrerLookup:
 def _referrers_find(*, keys: set[str]) -> dict[str, int]:
     """Customer ids by referrer value (a phone in any accepted spelling, or an external id): one query."""
     phones = {key: phone_normalize(key) for key in keys}
-    rows = Customer.objects.filter(
-        Q(phone__in={p for p in phones.values() if p}) | Q(external_id__in=keys)
-    ).values_list("pk", "phone", "external_id")
-    by_phone = {phone: pk for pk, phone, _ in rows if phone}
+    valid = sorted({p for p in phones.values() if p})
+    index_of = dict(zip(valid, phones_index(valid), strict=True))
+    rows = Customer.objects.filter(Q(phone_index__in=index_of.values()) | Q(external_id__in=keys)).values_list(
+        "pk", "phone_index", "external_id"
+    )
+    by_index = {index: pk for pk, index, _ in rows if index}
     by_external = {ext: pk for pk, _, ext in rows if ext}
     found = {}
     for key, phone in phones.items():
-        pk = by_phone.get(phone) if phone else None
+        pk = by_index.get(index_of[phone]) if phone else None
         pk = pk or by_external.get(key)
         if pk:
             found[key] = pk

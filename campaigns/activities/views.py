@@ -7,12 +7,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.activities.models import Campaign
+from campaigns.activities.selectors import campaign_participants, customers_by_id, participant_rows
+from campaigns.activities.services import campaign_draw
 from customers.models import Customer
 from staff.roles import is_manager, role_for, scope_by_owner
-
-from .models import Campaign
-from .selectors import campaign_participants, customers_by_id, participant_rows
-from .services import campaign_draw
 
 LEADERBOARD_ROWS = 100
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Alert, SensitiveWord
+from campaigns.alerts.models import Alert, SensitiveWord
 
 
 @admin.register(SensitiveWord)

@@ -4,14 +4,13 @@ from rest_framework.decorators import action
 from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 
+from campaigns.alerts.models import Alert, SensitiveWord
+from campaigns.alerts.selectors import alert_list_for, alert_scope
+from campaigns.alerts.serializers import AlertFilterSerializer, AlertSerializer, SensitiveWordSerializer
+from campaigns.alerts.services import alert_acknowledge
 from staff.models import Staff
 from staff.permissions import IsManagerOrReadOnly
 from staff.roles import role_for
-
-from .models import Alert, SensitiveWord
-from .selectors import alert_list_for, alert_scope
-from .serializers import AlertFilterSerializer, AlertSerializer, SensitiveWordSerializer
-from .services import alert_acknowledge
 
 
 class IsTeamLeadOrManager(BasePermission):

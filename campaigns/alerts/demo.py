@@ -4,10 +4,9 @@ Seeded before the demo's events are ingested, so its staff replies that promise 
 raise real sensitive-word alerts, and any day an operator is deleted five times raises a loss alert.
 """
 
+from campaigns.alerts.models import SensitiveWord
 from campaigns.keywords.models import KeywordReply
 from campaigns.keywords.services import keyword_reply_create
-
-from .models import SensitiveWord
 
 KEYWORD_RULES = [
     (["价格", "多少钱"], "contains", "本周活动价请私信群主领取优惠券", 0),

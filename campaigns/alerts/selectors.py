@@ -6,10 +6,9 @@ from django.db.models import Count, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from campaigns.alerts.models import Alert
 from staff.models import Staff
 from staff.roles import role_for, staff_for
-
-from .models import Alert
 
 
 def local_day_start(day: dt.date) -> dt.datetime:

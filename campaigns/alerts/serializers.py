@@ -1,8 +1,7 @@
 from rest_framework import serializers
 
+from campaigns.alerts.models import Alert, SensitiveWord
 from staff.fields import StaffUsernameField
-
-from .models import Alert, SensitiveWord
 
 
 class SensitiveWordSerializer(serializers.ModelSerializer):

@@ -20,9 +20,8 @@ from django.db.models import Count, Max
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from campaigns.alerts.models import Alert, SensitiveWord
 from customers.models import Customer, Event, EventType
-
-from .models import Alert, SensitiveWord
 
 
 def alerts_raise_for_events(*, event_ids: list[int]) -> None:

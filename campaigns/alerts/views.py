@@ -8,13 +8,12 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST
 
+from campaigns.alerts.models import Alert
+from campaigns.alerts.selectors import alert_list_for, alert_scope
+from campaigns.alerts.serializers import AlertFilterSerializer
+from campaigns.alerts.services import alert_acknowledge
 from staff.models import Staff
 from staff.roles import role_for, scope_staff
-
-from .models import Alert
-from .selectors import alert_list_for, alert_scope
-from .serializers import AlertFilterSerializer
-from .services import alert_acknowledge
 
 PAGE_SIZE = 50
 FILTER_NAMES = ("kind", "staff", "acknowledged", "date_from", "date_to")

@@ -1,10 +1,10 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics
 
-from ..alerts.api import IsTeamLeadOrManager
-from .pagination import MessagePagination
-from .selectors import message_search
-from .serializers import MessageFilterSerializer, MessageSerializer
+from campaigns.alerts.api import IsTeamLeadOrManager
+from campaigns.archive.pagination import MessagePagination
+from campaigns.archive.selectors import message_search
+from campaigns.archive.serializers import MessageFilterSerializer, MessageSerializer
 
 
 class MessageListApi(generics.ListAPIView):

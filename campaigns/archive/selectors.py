@@ -14,9 +14,8 @@ from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Lower, StrIndex
 from django.db.models.lookups import Lookup
 
+from campaigns.alerts.selectors import local_day_start, team_scope
 from customers.models import Event, EventType
-
-from ..alerts.selectors import local_day_start, team_scope
 
 TRIGRAM_LENGTH = 3
 

@@ -1,11 +1,10 @@
 from rest_framework import serializers
 
+from campaigns.alerts.serializers import DateRangeSerializer
+from campaigns.archive.selectors import TRIGRAM_LENGTH
 from campaigns.models import Group
 from customers.models import Event
 from staff.fields import StaffUsernameField
-
-from ..alerts.serializers import DateRangeSerializer
-from .selectors import TRIGRAM_LENGTH
 
 SHORT_PHRASE_MESSAGE = (
     "少于 3 个字时请同时选择客户、员工、社群或日期 under 3 characters, also filter by customer, staff, group or dates."

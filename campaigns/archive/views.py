@@ -6,13 +6,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 
+from campaigns.archive.pagination import CappedCountPaginator
+from campaigns.archive.selectors import message_search
+from campaigns.archive.serializers import MessageFilterSerializer
 from campaigns.models import Group
 from staff.models import Staff
 from staff.roles import role_for, scope_staff
-
-from .pagination import CappedCountPaginator
-from .selectors import message_search
-from .serializers import MessageFilterSerializer
 
 PAGE_SIZE = 50
 FILTER_NAMES = ("customer", "staff", "group", "q", "date_from", "date_to")

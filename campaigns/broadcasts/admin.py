@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Broadcast, BroadcastRecipient
+from campaigns.broadcasts.models import Broadcast, BroadcastRecipient
 
 
 @admin.register(Broadcast)

@@ -3,13 +3,17 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns.broadcasts.models import Broadcast
+from campaigns.broadcasts.selectors import broadcast_list_for, broadcast_stats, broadcast_team_for
+from campaigns.broadcasts.serializers import (
+    AudiencePreviewSerializer,
+    AudienceSerializer,
+    BroadcastCreateSerializer,
+    BroadcastSerializer,
+)
+from campaigns.broadcasts.services import broadcast_audience_customers, broadcast_create
 from staff.permissions import IsStaffMember
 from staff.roles import staff_for
-
-from .models import Broadcast
-from .selectors import broadcast_list_for, broadcast_stats, broadcast_team_for
-from .serializers import AudiencePreviewSerializer, AudienceSerializer, BroadcastCreateSerializer, BroadcastSerializer
-from .services import broadcast_audience_customers, broadcast_create
 
 
 def _audience(data, team_id: int | None) -> dict:

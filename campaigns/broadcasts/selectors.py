@@ -5,11 +5,10 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
+from campaigns.broadcasts.models import Broadcast, BroadcastRecipient
 from customers.models import Event, EventType
 from staff.models import Staff
 from staff.roles import role_for, staff_for
-
-from .models import Broadcast, BroadcastRecipient
 
 WINDOW = dt.timedelta(hours=24)
 

@@ -6,11 +6,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from campaigns.broadcasts.models import Broadcast, BroadcastRecipient
 from campaigns.models import SopTask
 from customers.models import Customer
 from staff.models import Staff
-
-from .models import Broadcast, BroadcastRecipient
 
 AUDIENCE_KEYS = ("tags", "stages", "sources", "owners")
 
@@ -51,7 +50,7 @@ def broadcast_create(
         team_id=team_id,
     )
     if scheduled_at <= timezone.now():
-        from .tasks import broadcast_send_task
+        from campaigns.broadcasts.tasks import broadcast_send_task
 
         transaction.on_commit(lambda: broadcast_send_task.delay(broadcast.pk))
     return broadcast

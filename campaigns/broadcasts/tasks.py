@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .services import broadcast_send, broadcasts_send_due
+from campaigns.broadcasts.services import broadcast_send, broadcasts_send_due
 
 
 @shared_task(acks_late=True)

@@ -11,13 +11,12 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from campaigns.broadcasts.selectors import broadcast_list_for, broadcast_stats, broadcast_team_for
+from campaigns.broadcasts.serializers import AudienceSerializer
+from campaigns.broadcasts.services import broadcast_audience_customers, broadcast_create
 from customers.models import LeadSource, Stage, Tag
 from staff.models import Staff
 from staff.roles import staff_for
-
-from .selectors import broadcast_list_for, broadcast_stats, broadcast_team_for
-from .serializers import AudienceSerializer
-from .services import broadcast_audience_customers, broadcast_create
 
 PAGE_SIZE = 30
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr
+from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr
 
 
 @admin.register(ChannelCode)

@@ -5,20 +5,19 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from sitadmin.drf import ProtectedDestroyMixin
-from staff.models import Staff
-from staff.permissions import IsManager, IsManagerOrReadOnly, IsStaffMember
-from staff.roles import is_manager, staff_for
-
-from .selectors import channel_code_list, channel_code_report
-from .serializers import (
+from campaigns.channels.selectors import channel_code_list, channel_code_report
+from campaigns.channels.serializers import (
     ChannelCodeReportRowSerializer,
     ChannelCodeSerializer,
     ChannelRouteSerializer,
     ContactQrUploadSerializer,
     ReportRangeSerializer,
 )
-from .services import ContactQrInvalid, channel_code_route, staff_contact_qr_upload
+from campaigns.channels.services import ContactQrInvalid, channel_code_route, staff_contact_qr_upload
+from sitadmin.drf import ProtectedDestroyMixin
+from staff.models import Staff
+from staff.permissions import IsManager, IsManagerOrReadOnly, IsStaffMember
+from staff.roles import is_manager, staff_for
 
 NOBODY_LEFT = {
     "inactive": "渠道码已停用 the channel code is inactive.",

@@ -5,9 +5,8 @@ import datetime as dt
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount
 from customers.models import Event, EventType, Order
-
-from .models import ChannelAdd, ChannelCode, ChannelScanCount
 
 REPORT_FIELDS = ["scans", "adds", "new_fans", "grouped", "buyers"]
 

@@ -1,11 +1,10 @@
 from rest_framework import serializers
 
+from campaigns.channels.models import ChannelCode
 from campaigns.models import Group, SopTemplate
 from customers.models import LeadSource, Tag
 from staff.fields import StaffUsernameField
 from staff.models import Staff
-
-from .models import ChannelCode
 
 
 class ChannelCodeSerializer(serializers.ModelSerializer):

@@ -9,10 +9,9 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr
 from customers.models import Customer
 from staff.models import Staff
-
-from .models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr
 
 CONTACT_QR_MAX_BYTES = 1024 * 1024
 # The first bytes of the image kinds a phone browser shows; nothing else is kept as a contact QR.

@@ -17,11 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from qrcode.image.pure import PyPNGImage
 
+from campaigns.channels.models import ChannelCode, StaffContactQr
+from campaigns.channels.selectors import channel_code_list, channel_code_report
+from campaigns.channels.services import ContactQrInvalid, channel_code_route, staff_contact_qr_upload
 from staff.roles import is_manager, staff_for
-
-from .models import ChannelCode, StaffContactQr
-from .selectors import channel_code_list, channel_code_report
-from .services import ContactQrInvalid, channel_code_route, staff_contact_qr_upload
 
 REPORT_DAYS = 30
 

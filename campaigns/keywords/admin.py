@@ -2,9 +2,9 @@ from django import forms
 from django.contrib import admin
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from .models import KeywordReply
-from .serializers import KeywordReplySerializer
-from .services import keyword_rules_changed
+from campaigns.keywords.models import KeywordReply
+from campaigns.keywords.serializers import KeywordReplySerializer
+from campaigns.keywords.services import keyword_rules_changed
 
 
 class KeywordReplyForm(forms.ModelForm):

@@ -3,11 +3,15 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from campaigns.keywords.models import KeywordReply
+from campaigns.keywords.serializers import KeywordMatchAnswerSerializer, KeywordMatchSerializer, KeywordReplySerializer
+from campaigns.keywords.services import (
+    keyword_reply_create,
+    keyword_reply_delete,
+    keyword_reply_match,
+    keyword_reply_update,
+)
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
-
-from .models import KeywordReply
-from .serializers import KeywordMatchAnswerSerializer, KeywordMatchSerializer, KeywordReplySerializer
-from .services import keyword_reply_create, keyword_reply_delete, keyword_reply_match, keyword_reply_update
 
 
 @extend_schema_view(

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import ahocorasick
 from django.core.cache import cache
 
-from .models import KeywordReply
+from campaigns.keywords.models import KeywordReply
 
 VERSION_KEY = "campaigns:keyword-rules:version"
 VERSION_CHECK_SECONDS = 1.0

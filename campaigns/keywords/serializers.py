@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .models import KeywordReply
+from campaigns.keywords.models import KeywordReply
 
 
 class KeywordReplySerializer(serializers.ModelSerializer):

@@ -3,8 +3,8 @@
 from django.db import connection, transaction
 from django.db.models import F
 
-from .matcher import rule_index_current, rule_index_invalidate
-from .models import KeywordReply
+from campaigns.keywords.matcher import rule_index_current, rule_index_invalidate
+from campaigns.keywords.models import KeywordReply
 
 
 def keyword_rules_changed() -> None:

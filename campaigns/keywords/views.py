@@ -5,10 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
+from campaigns.keywords.models import KeywordReply
+from campaigns.keywords.services import keyword_reply_match
 from staff.roles import role_for
-
-from .models import KeywordReply
-from .services import keyword_reply_match
 
 
 def _staff_only(request) -> None:

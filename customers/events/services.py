@@ -20,6 +20,7 @@ from campaigns.models import Group, Script
 from customers.events.effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
 from customers.events.parsing import GROUP_EVENTS, EventItem, event_parse
 from customers.models import Customer, Event, EventType, LeadSource, Order
+from customers.privacy.crypto import phones_index
 from customers.services.stages import customer_stages_refresh
 from sitadmin.bulk import rows_insert_ignoring_conflicts, rows_update
 from staff.models import Staff
@@ -166,14 +167,16 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
     A customer is found by phone first, then by external_id; an item carrying both attaches the one
     the customer lacks. A customer whose source is still `unknown` takes the source an event names.
     """
-    phones = {item.phone for item in items if item.phone}
+    phones = sorted({item.phone for item in items if item.phone})
+    # Customers are found by the phone's blind index: the number itself is stored only encrypted.
+    index_of = dict(zip(phones, phones_index(phones), strict=True))
     external_ids = {item.external_id for item in items if item.external_id}
     existing = list(
-        Customer.objects.filter(Q(phone__in=phones) | Q(external_id__in=external_ids)).only(
-            "pk", "phone", "external_id", "source_id"
+        Customer.objects.filter(Q(phone_index__in=index_of.values()) | Q(external_id__in=external_ids)).only(
+            "pk", "phone_encrypted", "phone_index", "phone_last4", "external_id", "source_id"
         )
     )
-    by_phone = {c.phone: c for c in existing if c.phone}
+    by_phone = {c.phone_index: c for c in existing if c.phone_index}
     by_external = {c.external_id: c for c in existing if c.external_id}
     changed: set[int] = set()
     new: list[Customer] = []
@@ -181,15 +184,15 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
     # Items naming both a phone and an external id go first, so that the other items of the same
     # new customer find it under either key.
     for item in sorted(items, key=lambda i: (not (i.phone and i.external_id), i.at, i.client_id)):
-        customer = (by_phone.get(item.phone) if item.phone else None) or (
+        customer = (by_phone.get(index_of[item.phone]) if item.phone else None) or (
             by_external.get(item.external_id) if item.external_id else None
         )
         if customer is None:
             customer = Customer(source_id=unknown_source_id)
             new.append(customer)
-        if item.phone and customer.phone is None and item.phone not in by_phone:
+        if item.phone and customer.phone_index is None and index_of[item.phone] not in by_phone:
             customer.phone = item.phone
-            by_phone[item.phone] = customer
+            by_phone[index_of[item.phone]] = customer
             changed.add(id(customer))
         if item.external_id and customer.external_id is None and item.external_id not in by_external:
             customer.external_id = item.external_id
@@ -205,21 +208,25 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
 
     rows_update(
         model=Customer,
-        columns=["id", "phone", "external_id", "source_id"],
-        rows=[[c.pk, c.phone, c.external_id, c.source_id] for c in existing if id(c) in changed],
+        columns=["id", "phone_encrypted", "phone_index", "phone_last4", "external_id", "source_id"],
+        rows=[
+            [c.pk, c.phone_encrypted, c.phone_index, c.phone_last4, c.external_id, c.source_id]
+            for c in existing
+            if id(c) in changed
+        ],
     )
     if new:
         # A customer created meanwhile by a concurrent batch is skipped here and found below.
         Customer.objects.bulk_create(new, batch_size=BULK_BATCH_SIZE, ignore_conflicts=True)
-        new_phones = {c.phone for c in new if c.phone}
+        new_phones = {c.phone_index for c in new if c.phone_index}
         new_external = {c.external_id for c in new if c.external_id}
-        fresh = Customer.objects.filter(Q(phone__in=new_phones) | Q(external_id__in=new_external)).values_list(
-            "pk", "phone", "external_id"
+        fresh = Customer.objects.filter(Q(phone_index__in=new_phones) | Q(external_id__in=new_external)).values_list(
+            "pk", "phone_index", "external_id"
         )
-        pk_by_phone = {phone: pk for pk, phone, _ in fresh if phone}
+        pk_by_phone = {index: pk for pk, index, _ in fresh if index}
         pk_by_external = {ext: pk for pk, _, ext in fresh if ext}
         for customer in new:
-            customer.pk = pk_by_phone.get(customer.phone) or pk_by_external.get(customer.external_id)
+            customer.pk = pk_by_phone.get(customer.phone_index) or pk_by_external.get(customer.external_id)
     return {key: customer.pk for key, customer in item_customer.items()}
 
 

@@ -68,7 +68,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def errors(self, request, pk=None):
         """The rows that were not imported, as CSV (UTF-8 with BOM): row number, value, reason."""
         job = self.get_object()
-        response = StreamingHttpResponse(_report_lines(job), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(_report_lines(job, request.user), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
 
@@ -95,9 +95,9 @@ class _Echo:
         return value
 
 
-def _report_lines(job):
+def _report_lines(job, user):
     writer = csv.writer(_Echo())
     # The BOM lets Excel open the Chinese text as UTF-8.
     yield "\ufeff" + writer.writerow(REPORT_HEADER)
-    for row in import_row_report(job=job):
+    for row in import_row_report(job=job, user=user):
         yield writer.writerow(row)

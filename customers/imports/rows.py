@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
 from customers.phones import SEPARATORS, phones_normalize
+from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
 
 MISSING_PHONE = "缺少手机号 missing phone"
 WRONG_DIGITS = "号码位数不对 wrong number of digits"
@@ -82,13 +83,25 @@ class CheckedChunk:
     """A chunk split into rows to stage, their tags, and the rows that are not imported."""
 
     rows: pd.DataFrame  # STAGED_COLUMNS
-    tags: pd.DataFrame  # row_no, phone, tag
-    errors: pd.DataFrame  # row_no, value, reason
+    tags: pd.DataFrame  # row_no, phone_index, tag
+    errors: pd.DataFrame  # row_no, value, phone_encrypted, reason
     invalid: int
     duplicates: int
 
 
-STAGED_COLUMNS = ["row_no", "phone", "name", "remark", "order_no", "amount", "ordered_at", "first_of_phone"]
+# Phones leave the reader encrypted and indexed (`customers.privacy`): no number reaches the database.
+STAGED_COLUMNS = [
+    "row_no",
+    "phone_index",
+    "phone_encrypted",
+    "phone_last4",
+    "name",
+    "remark",
+    "order_no",
+    "amount",
+    "ordered_at",
+    "first_of_phone",
+]
 
 
 def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: set[str] | None) -> CheckedChunk:
@@ -101,7 +114,11 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     """
     phones = pd.Series(phones_normalize(frame["phone"]), index=frame.index, dtype=object)
     bad = phones.isna()
-    errors = [_errors(frame.loc[bad, "row_no"], frame.loc[bad, "phone"], frame.loc[bad, "phone"].map(phone_problem))]
+    errors = [
+        _errors(
+            frame.loc[bad, "row_no"], frame.loc[bad, "phone"], frame.loc[bad, "phone"].map(phone_problem), phone=True
+        )
+    ]
     invalid = int(bad.sum())
     rows = frame.loc[~bad].assign(phone=phones[~bad])
     if order_phones is None:
@@ -128,7 +145,7 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     first_row.update(zip(key[~repeated], rows.loc[~repeated, "row_no"], strict=True))
     first = pd.Series([str(first_row[k]) for k in key[repeated]], dtype=object, index=key[repeated].index)
     reason = DUPLICATE_ORDER_NO if order_phones is not None else DUPLICATE_ROW
-    errors.append(_errors(rows.loc[repeated, "row_no"], key[repeated], reason + first))
+    errors.append(_errors(rows.loc[repeated, "row_no"], key[repeated], reason + first, phone=order_phones is None))
     rows = rows.loc[~repeated]
     duplicates = 0 if order_phones is not None else int(repeated.sum())
     invalid += int(repeated.sum()) - duplicates
@@ -137,7 +154,13 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     else:
         rows = rows.assign(first_of_phone=~rows["phone"].isin(order_phones) & ~rows["phone"].duplicated())
         order_phones.update(rows["phone"])
-    rows = rows.assign(name=rows["name"].str.slice(0, 100), remark=rows["remark"].str.slice(0, 255))
+    rows = rows.assign(
+        name=rows["name"].str.slice(0, 100),
+        remark=rows["remark"].str.slice(0, 255),
+        phone_index=phones_index(rows["phone"]),
+        phone_encrypted=phones_encrypt(list(rows["phone"])),
+        phone_last4=phones_last4_index(rows["phone"]),
+    )
     return CheckedChunk(
         rows=rows[STAGED_COLUMNS],
         tags=_tags(rows),
@@ -147,13 +170,20 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     )
 
 
-def _errors(row_no: pd.Series, value: pd.Series, reason) -> pd.DataFrame:
-    return pd.DataFrame({"row_no": row_no, "value": value.astype(str).str.slice(0, 255), "reason": reason})
+def _errors(row_no: pd.Series, value: pd.Series, reason, *, phone: bool = False) -> pd.DataFrame:
+    """Report rows; a phone cell (`phone`) is kept encrypted, never as it was typed."""
+    text = value.astype(str).str.slice(0, 255)
+    if not phone:
+        return pd.DataFrame({"row_no": row_no, "value": text, "phone_encrypted": "", "reason": reason})
+    filled = text.str.strip() != ""
+    encrypted = pd.Series("", index=text.index, dtype=object)
+    encrypted[filled] = phones_encrypt(list(text[filled]))
+    return pd.DataFrame({"row_no": row_no, "value": "", "phone_encrypted": encrypted, "reason": reason})
 
 
 def _tags(rows: pd.DataFrame) -> pd.DataFrame:
-    """One (row_no, phone, tag) per tag named in a row's tags cell."""
-    tagged = rows.loc[rows["tags"] != "", ["row_no", "phone", "tags"]]
+    """One (row_no, phone_index, tag) per tag named in a row's tags cell."""
+    tagged = rows.loc[rows["tags"] != "", ["row_no", "phone_index", "tags"]]
     tags = tagged.assign(tag=tagged["tags"].str.split(TAG_SEPARATORS)).explode("tag")
     tags["tag"] = tags["tag"].str.strip().str.slice(0, 64)
-    return tags.loc[tags["tag"] != "", ["row_no", "phone", "tag"]].drop_duplicates(["phone", "tag"])
+    return tags.loc[tags["tag"] != "", ["row_no", "phone_index", "tag"]].drop_duplicates(["phone_index", "tag"])

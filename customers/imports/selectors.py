@@ -3,6 +3,7 @@
 from django.db.models import Q, QuerySet
 
 from customers.models import ImportJob
+from customers.privacy.selectors import phones_shown_in_full, row_report_shown
 from staff.models import Staff
 from staff.roles import role_for, staff_for
 
@@ -24,6 +25,8 @@ def import_jobs_for(*, user) -> QuerySet[ImportJob]:
     return jobs.none()
 
 
-def import_row_report(*, job: ImportJob):
-    """(row number, value, reason) of every row that was not imported, in row order."""
-    return job.row_errors.order_by("row_number").values_list("row_number", "value", "reason").iterator(chunk_size=5000)
+def import_row_report(*, job: ImportJob, user):
+    """(row number, value, reason) of every row that was not imported, in row order; phone cells as
+    `user` sees phones (in full for managers, masked otherwise)."""
+    rows = job.row_errors.order_by("row_number").values_list("row_number", "value", "phone_encrypted", "reason")
+    return row_report_shown(rows.iterator(chunk_size=5000), full=phones_shown_in_full(user=user))

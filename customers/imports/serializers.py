@@ -41,6 +41,7 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "invalid",
             "unassigned",
             "orders_created",
+            "held_elsewhere",
             "created_by",
             "created_at",
             "started_at",

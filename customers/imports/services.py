@@ -34,6 +34,8 @@ from customers.imports.rows import CheckedChunk, rows_check
 from customers.imports.staging import ImportStaging, staged_csv
 from customers.models import ImportJob, LeadSource
 from customers.ownership.allocation import AllocationDealer
+from customers.privacy.import_scope import import_scope_for, import_team_for
+from customers.privacy.retention import import_file_check_kept, import_file_delete
 from customers.services.stages import customer_stages_refresh
 from staff.models import Team
 
@@ -67,6 +69,7 @@ def import_job_create(
     runs `import_job_run` itself.
     """
     size = file.size or 0
+    team, allocation = import_team_for(created_by=created_by, team=team, allocation=allocation)
     # Before the upload is stored.
     import_file_check_size(size=size, max_bytes=settings.IMPORT_MAX_BYTES)
     inline = dispatch and size <= settings.IMPORT_INLINE_MAX_BYTES
@@ -130,6 +133,7 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     staging = ImportStaging(
         orders=job.source.kind == LeadSource.Kind.ORDERS,
         dealer=AllocationDealer(team=job.team, rule=job.allocation) if allocate else None,
+        scope=import_scope_for(job=job),
     )
     try:
         staging.create()
@@ -152,11 +156,15 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     if progress:
         progress(100)
     job.refresh_from_db()
+    if job.status == ImportJob.Status.DONE:
+        # The upload holds personal data: once imported it is no longer needed.
+        import_file_delete(job=job)
     return job
 
 
 def _stage_file(*, job: ImportJob, staging: ImportStaging, chunk_rows: int, progress: ProgressCallback | None) -> dict:
     """Check every row and stream the good ones into the staging tables; return the row counts."""
+    import_file_check_kept(job=job)
     info = import_file_inspect(
         path=job.file.path,
         file_name=job.file_name,
@@ -303,6 +311,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
             invalid=counts["invalid"] + result.invalid_rows,
             unassigned=result.unassigned,
             orders_created=result.orders_created,
+            held_elsewhere=result.held_elsewhere,
             finished_at=timezone.now(),
         )
 

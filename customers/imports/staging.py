@@ -18,12 +18,15 @@ from django.db.models import Q
 from customers.models import ImportJob, OwnershipPeriod, Tag
 from customers.ownership.allocation import AllocationDealer
 from customers.ownership.services import customers_assign_owner_bulk
+from customers.privacy.import_scope import ImportScope, import_rows_hold
 
+# Phones are staged as their blind index, ciphertext and last-four index only (`customers.privacy`).
 _TABLES = {
-    "import_row": "row_no integer, phone varchar(11), name varchar(100), remark varchar(255),"
+    "import_row": "row_no integer, phone_index varchar(32), phone_encrypted varchar(96), phone_last4 bigint,"
+    " name varchar(100), remark varchar(255),"
     " order_no varchar(64), amount numeric(12, 2), ordered_at timestamp with time zone, first_of_phone boolean",
-    "import_row_tag": "row_no integer, phone varchar(11), tag varchar(64)",
-    "import_row_error": "row_no integer, value varchar(255), reason varchar(255)",
+    "import_row_tag": "row_no integer, phone_index varchar(32), tag varchar(64)",
+    "import_row_error": "row_no integer, value varchar(255), phone_encrypted text, reason varchar(255)",
     "import_tag_id": "tag varchar(64), tag_id bigint",
     "import_chunk_owner": "row_no integer, staff_id bigint",
 }
@@ -32,9 +35,20 @@ _CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_t
 _TABLES["import_chunk"] = _TABLES["import_row"]
 _TABLES["import_chunk_tag"] = _TABLES["import_row_tag"]
 _COLUMNS = {
-    "import_row": ("row_no", "phone", "name", "remark", "order_no", "amount", "ordered_at", "first_of_phone"),
-    "import_row_tag": ("row_no", "phone", "tag"),
-    "import_row_error": ("row_no", "value", "reason"),
+    "import_row": (
+        "row_no",
+        "phone_index",
+        "phone_encrypted",
+        "phone_last4",
+        "name",
+        "remark",
+        "order_no",
+        "amount",
+        "ordered_at",
+        "first_of_phone",
+    ),
+    "import_row_tag": ("row_no", "phone_index", "tag"),
+    "import_row_error": ("row_no", "value", "phone_encrypted", "reason"),
     "import_tag_id": ("tag", "tag_id"),
     "import_chunk_owner": ("row_no", "staff_id"),
 }
@@ -42,12 +56,14 @@ _COLUMNS["import_chunk"] = _COLUMNS["import_row"]
 _COLUMNS["import_chunk_tag"] = _COLUMNS["import_row_tag"]
 logger = logging.getLogger(__name__)
 _INSERT_CUSTOMERS = (
-    "INSERT INTO customers_customer (phone, name, remark, source_id, stage, created_at, updated_at)"
-    " SELECT r.phone, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
-    " WHERE r.first_of_phone AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone)"
-    # Phone order keeps the inserts into the phone indexes sequential (a million random inserts into a
+    "INSERT INTO customers_customer"
+    " (phone_encrypted, phone_index, phone_last4, name, remark, source_id, stage, created_at, updated_at)"
+    " SELECT r.phone_encrypted, r.phone_index, r.phone_last4, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
+    " WHERE r.first_of_phone"
+    " AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone_index = r.phone_index)"
+    # Index order keeps the inserts into the phone index sequential (a million random inserts into a
     # B-tree larger than the buffer cache is the slowest part of a big import otherwise).
-    " ORDER BY r.phone ON CONFLICT DO NOTHING"
+    " ORDER BY r.phone_index ON CONFLICT DO NOTHING"
 )
 # Existing customers (before any row is inserted): name and remark filled only where empty.
 _UPDATE_CUSTOMERS = (
@@ -56,12 +72,12 @@ _UPDATE_CUSTOMERS = (
     " remark = CASE WHEN customers_customer.remark = '' THEN r.remark"
     " ELSE customers_customer.remark END,"
     " updated_at = %s"
-    " FROM import_row r WHERE r.phone = customers_customer.phone"
+    " FROM import_row r WHERE r.phone_index = customers_customer.phone_index"
     " AND r.first_of_phone"
     " AND ((customers_customer.name = '' AND r.name <> '')"
     " OR (customers_customer.remark = '' AND r.remark <> ''))"
 )
-_TEXT_COLUMNS = {"phone", "name", "remark", "order_no", "tag", "value", "reason"}
+_TEXT_COLUMNS = {"phone_index", "phone_encrypted", "name", "remark", "order_no", "tag", "value", "reason"}
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
 ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to another customer"
@@ -71,7 +87,7 @@ def _upsert_customers_sql(*, dealt: bool) -> str:
     """Write the customers of a lead chunk on PostgreSQL (`ImportStaging.write_customers`); answers
     (created, created without an owner).
 
-    One statement inserts the new customers in phone order and fills the empty name and remark of
+    One statement inserts the new customers in blind-index order and fills the empty name and remark of
     existing ones, so each phone is looked up once; the rows it inserted are those with `xmax = 0` (an
     updated row carries the updating transaction's id). `dealt`: the new customers get their owners
     from `import_chunk_owner`, each with an ownership period opened in the same statement.
@@ -89,10 +105,11 @@ def _upsert_customers_sql(*, dealt: bool) -> str:
     return (
         "WITH written AS ("  # noqa: S608 (fixed statement text; the values are parameters)
         " INSERT INTO customers_customer AS c"
-        " (phone, name, remark, source_id, owner_id, stage, created_at, updated_at)"
-        f" SELECT r.phone, r.name, r.remark, %(source)s, {owner}, 'lead', %(now)s, %(now)s FROM import_chunk r{join}"
-        " WHERE r.first_of_phone ORDER BY r.phone"
-        " ON CONFLICT (phone) DO UPDATE SET"
+        " (phone_encrypted, phone_index, phone_last4, name, remark, source_id, owner_id, stage, created_at, updated_at)"
+        " SELECT r.phone_encrypted, r.phone_index, r.phone_last4, r.name, r.remark, %(source)s,"
+        f" {owner}, 'lead', %(now)s, %(now)s FROM import_chunk r{join}"
+        " WHERE r.first_of_phone ORDER BY r.phone_index"
+        " ON CONFLICT (phone_index) DO UPDATE SET"
         " name = CASE WHEN c.name = '' THEN excluded.name ELSE c.name END,"
         " remark = CASE WHEN c.remark = '' THEN excluded.remark ELSE c.remark END,"
         " updated_at = excluded.updated_at"
@@ -112,6 +129,7 @@ class MergeResult:
     invalid_rows: int
     orders_created: int
     ordered_customer_ids: list[int]
+    held_elsewhere: int  # rows of customers owned outside a team lead's team: nothing written
 
 
 class ImportStaging:
@@ -121,15 +139,17 @@ class ImportStaging:
     or updated): every row of a lead file, the first row of each phone in an order file.
     """
 
-    def __init__(self, *, orders: bool, dealer: AllocationDealer | None = None):
+    def __init__(self, *, orders: bool, dealer: AllocationDealer | None = None, scope: ImportScope | None = None):
         self.orders = orders
         self.dealer = dealer  # deals the new customers' owners, in file order; None: no allocation
+        self.scope = scope  # a team lead's: customers owned outside it are held, not written; None: any
         self.postgres = connection.vendor == "postgresql"
         # Lead files on PostgreSQL write their customers chunk by chunk inside the run's one
         # transaction, so the database inserts while the next chunk is read (`write_customers`).
         self.pipelined = self.postgres and not orders
         self.created = 0
         self.unassigned = 0
+        self.held = 0
         self.chunked_rows = 0  # every one the first of its phone: repeats of a lead file are not staged
 
     def create(self) -> None:
@@ -197,6 +217,8 @@ class ImportStaging:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute("ANALYZE import_chunk")
             cursor.execute("ANALYZE import_chunk_tag")
+            if self.scope:
+                self.held += import_rows_hold(cursor, scope=self.scope, rows="import_chunk", tags="import_chunk_tag")
             if self.dealer:
                 self._deal_chunk(cursor)
             cursor.execute(
@@ -224,7 +246,7 @@ class ImportStaging:
         """
         cursor.execute(
             "SELECT r.row_no FROM import_chunk r WHERE r.first_of_phone"
-            " AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone = r.phone) ORDER BY r.row_no"
+            " AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone_index = r.phone_index) ORDER BY r.row_no"
         )
         rows = [row for (row,) in cursor.fetchall()]
         owners = self.dealer.deal(len(rows))
@@ -247,7 +269,7 @@ class ImportStaging:
         created = {row[0] for row in cursor.fetchall()}
         # Dealt in file order, as a pipelined run deals them chunk by chunk.
         cursor.execute(
-            "SELECT c.id FROM import_row r JOIN customers_customer c ON c.phone = r.phone"
+            "SELECT c.id FROM import_row r JOIN customers_customer c ON c.phone_index = r.phone_index"
             " WHERE r.first_of_phone ORDER BY r.row_no"
         )
         new_ids = [cid for (cid,) in cursor.fetchall() if cid in created]
@@ -273,13 +295,16 @@ class ImportStaging:
                 # The commit does not wait for its WAL flush: a crash right after it may lose the whole
                 # import (the job then stays `running` and is re-run), never half of it.
                 cursor.execute("SET LOCAL synchronous_commit = off")
+            held = self.held
             if self.pipelined:
-                valid = firsts = self.chunked_rows
+                valid = firsts = self.chunked_rows - held
                 invalid = 0
                 created, unassigned = self.created, self.unassigned
             else:
                 if self.postgres:
                     cursor.execute("ANALYZE import_row")
+                if self.scope:
+                    held = import_rows_hold(cursor, scope=self.scope, rows="import_row", tags="import_row_tag")
                 invalid = self._drop_taken_orders(cursor) if self.orders else 0
                 cursor.execute(
                     "SELECT COUNT(*), COALESCE(SUM(CASE WHEN first_of_phone THEN 1 ELSE 0 END), 0) FROM import_row"
@@ -290,8 +315,9 @@ class ImportStaging:
             orders_created, ordered_ids = self._merge_orders(cursor, job) if self.orders else (0, [])
             cursor.execute("DELETE FROM customers_importrowerror WHERE job_id = %s", [job.pk])
             cursor.execute(
-                "INSERT INTO customers_importrowerror (job_id, row_number, value, reason)"
-                " SELECT %s, row_no, value, reason FROM import_row_error WHERE TRUE ORDER BY row_no",
+                "INSERT INTO customers_importrowerror (job_id, row_number, value, phone_encrypted, reason)"
+                " SELECT %s, row_no, value, COALESCE(phone_encrypted, ''), reason FROM import_row_error"
+                " WHERE TRUE ORDER BY row_no",
                 [job.pk],
             )
         return MergeResult(
@@ -302,6 +328,7 @@ class ImportStaging:
             invalid_rows=invalid,
             orders_created=orders_created,
             ordered_customer_ids=ordered_ids,
+            held_elsewhere=held,
         )
 
     def _drop_taken_orders(self, cursor) -> int:
@@ -311,7 +338,7 @@ class ImportStaging:
             " SELECT r.row_no, r.order_no, %s FROM import_row r"
             " JOIN customers_order o ON o.order_no = r.order_no"
             " JOIN customers_customer c ON c.id = o.customer_id"
-            " WHERE c.phone IS NULL OR c.phone <> r.phone",
+            " WHERE c.phone_index IS NULL OR c.phone_index <> r.phone_index",
             [ORDER_TAKEN],
         )
         taken = cursor.rowcount
@@ -322,12 +349,12 @@ class ImportStaging:
             # The first row of a phone may have gone: its next row now speaks for the customer.
             cursor.execute(
                 "UPDATE import_row SET first_of_phone = TRUE"
-                " WHERE row_no IN (SELECT MIN(row_no) FROM import_row GROUP BY phone)"
+                " WHERE row_no IN (SELECT MIN(row_no) FROM import_row GROUP BY phone_index)"
             )
         return taken
 
     def _merge_tags(self, cursor, tag_texts: Iterable[str], *, tags: str) -> None:
-        """Link the customers of staging table `tags` (row_no, phone, tag) to their tags."""
+        """Link the customers of staging table `tags` (row_no, phone_index, tag) to their tags."""
         texts = set(tag_texts)
         if not texts:
             return
@@ -338,7 +365,7 @@ class ImportStaging:
             "INSERT INTO customers_customer_tags (customer_id, tag_id)"  # noqa: S608 (a staging table's name)
             f" SELECT DISTINCT c.id, m.tag_id FROM {tags} t"
             " JOIN import_tag_id m ON m.tag = t.tag"
-            " JOIN customers_customer c ON c.phone = t.phone"
+            " JOIN customers_customer c ON c.phone_index = t.phone_index"
             # Links the customer has already are skipped by the unique constraint, not by an anti-join:
             # that would read all of customers_customer_tags for every chunk of a pipelined run.
             " WHERE TRUE ORDER BY c.id, m.tag_id ON CONFLICT DO NOTHING"
@@ -348,7 +375,7 @@ class ImportStaging:
         cursor.execute(
             "INSERT INTO customers_order (order_no, customer_id, amount, ordered_at, import_job_id)"
             " SELECT r.order_no, c.id, r.amount, r.ordered_at, %s FROM import_row r"
-            " JOIN customers_customer c ON c.phone = r.phone"
+            " JOIN customers_customer c ON c.phone_index = r.phone_index"
             " WHERE NOT EXISTS (SELECT 1 FROM customers_order o WHERE o.order_no = r.order_no)"
             " ORDER BY r.row_no ON CONFLICT DO NOTHING RETURNING customer_id",
             [job.pk],

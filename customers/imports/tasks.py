@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from customers.imports.services import import_job_run
+from customers.privacy.tasks import purge_import_files  # noqa: F401 (registered with the workers)
 
 
 @shared_task(acks_late=True)

@@ -32,6 +32,8 @@ from django.db.models import Count, F, Q
 from campaigns.alerts.selectors import alert_daily_counts
 from campaigns.models import SopTask
 from customers.models import Customer, Stage
+from customers.privacy.crypto import phone_decrypt
+from customers.privacy.masking import phone_mask
 from metrics.catalog import BY_NAME
 from metrics.comparisons.team_median import team_median
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_summary
@@ -112,18 +114,21 @@ def remark_complies(*, remark: str, pattern: re.Pattern, date_format: str) -> bo
     return True
 
 
+def _masked(encrypted: str | None) -> str:
+    return phone_mask(phone_decrypt(encrypted)) if encrypted else ""
+
+
 def remark_compliance(*, staff: Staff) -> dict:
     """How many of the customers `staff` owns now carry a remark in the company's format."""
     pattern, date_format = remark_pattern()
-    customers = Customer.objects.filter(owner=staff).order_by("pk").values_list("pk", "name", "phone", "remark")
+    customers = Customer.objects.filter(owner=staff).order_by("pk")
+    customers = customers.values_list("pk", "name", "phone_encrypted", "remark")
     total = 0
     non_compliant = []
-    for pk, name, phone, remark in customers:
+    for pk, name, encrypted, remark in customers:
         total += 1
         if not remark_complies(remark=remark, pattern=pattern, date_format=date_format):
-            non_compliant.append(
-                {"id": pk, "name": name, "masked_phone": Customer(phone=phone).masked_phone, "remark": remark}
-            )
+            non_compliant.append({"id": pk, "name": name, "masked_phone": _masked(encrypted), "remark": remark})
     compliant = total - len(non_compliant)
     return {
         "format": settings.REMARK_FORMAT,

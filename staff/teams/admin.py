@@ -5,9 +5,9 @@ from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from .models import TeamMembership
-from .selectors import team_history_for
-from .validation import staff_team_change_problem
+from staff.teams.models import TeamMembership
+from staff.teams.selectors import team_history_for
+from staff.teams.validation import staff_team_change_problem
 
 
 class TeamChangeAdminForm(forms.ModelForm):

@@ -6,8 +6,7 @@ from collections.abc import Iterable
 from django.db.models import Q
 
 from staff.models import Staff, Team
-
-from .models import TeamMembership
+from staff.teams.models import TeamMembership
 
 
 def team_history_for(*, staff: Staff) -> list[dict]:

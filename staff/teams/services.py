@@ -6,9 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from staff.models import Staff, Team
-
-from .models import TeamMembership
-from .selectors import team_last_change_on
+from staff.teams.models import TeamMembership
+from staff.teams.selectors import team_last_change_on
 
 
 class TeamChangeError(ValueError):

@@ -4,8 +4,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from staff.models import Staff
-
-from .services import TeamChangeError, team_change_problem
+from staff.teams.services import TeamChangeError, team_change_problem
 
 
 def staff_team_change_problem(*, staff: Staff, attrs: Mapping[str, Any]) -> TeamChangeError | None:

@@ -5,8 +5,7 @@ from django.shortcuts import get_object_or_404, render
 
 from staff.models import Staff
 from staff.roles import scope_staff
-
-from .selectors import team_history_for
+from staff.teams.selectors import team_history_for
 
 
 @login_required

@@ -5,6 +5,7 @@ from campaigns.archive import pagination
 from campaigns.archive.selectors import message_search
 from customers.events.services import events_ingest
 from customers.models import Customer, Event
+from customers.privacy.crypto import phone_index
 from tests.staff.factories import StaffFactory, TeamFactory
 
 URL = "/api/v1/messages/"
@@ -38,7 +39,10 @@ def archive(operator):
             msg(6, b, "2026-11-03T07:00:00+08:00", "好的", "out", staff="op9"),
         ]
     )
-    return {"a": Customer.objects.get(phone=a).pk, "b": Customer.objects.get(phone=b).pk}
+    return {
+        "a": Customer.objects.get(phone_index=phone_index(a)).pk,
+        "b": Customer.objects.get(phone_index=phone_index(b)).pk,
+    }
 
 
 def _ids(answer):

@@ -10,9 +10,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from campaigns.channels.models import ChannelScanCount, StaffContactQr
 from campaigns.channels.services import channel_code_route
 from staff.models import Staff
+from tests.campaigns.channels.factories import ChannelCodeFactory
 from tests.staff.factories import StaffFactory
-
-from .factories import ChannelCodeFactory
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32

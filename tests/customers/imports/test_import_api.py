@@ -146,7 +146,8 @@ def snapshot():
         for c in Customer.objects.select_related("owner__user").prefetch_related("tags")
     }
     periods = sorted(
-        OwnershipPeriod.objects.filter(ended_at__isnull=True).values_list("customer__phone", "staff__user__username")
+        (p.customer.phone, p.staff.user.username)
+        for p in OwnershipPeriod.objects.filter(ended_at__isnull=True).select_related("customer", "staff__user")
     )
     return customers, periods
 

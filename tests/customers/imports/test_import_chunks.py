@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from customers.imports.services import import_job_run
 from customers.models import Customer, ImportJob, OwnershipPeriod, Tag
+from customers.privacy.selectors import row_report_shown
 from tests.customers.factories import CustomerFactory, ImportJobFactory, LeadSourceFactory
 from tests.staff.factories import StaffFactory
 
@@ -48,7 +49,8 @@ def import_with(*, chunk_rows: int, team, source) -> tuple:
         c.phone: (c.name, c.remark, c.owner.user.username if c.owner else None, sorted(t.code for t in c.tags.all()))
         for c in Customer.objects.select_related("owner__user").prefetch_related("tags")
     }
-    report = list(job.row_errors.order_by("row_number").values_list("row_number", "value", "reason"))
+    rows = job.row_errors.order_by("row_number").values_list("row_number", "value", "phone_encrypted", "reason")
+    report = list(row_report_shown(rows, full=True))
     counts = (job.status, job.total_rows, job.created, job.updated, job.duplicates, job.invalid, job.unassigned)
     periods = OwnershipPeriod.objects.filter(cause=OwnershipPeriod.Cause.IMPORT).count()
     return counts, customers, report, periods

@@ -12,6 +12,8 @@ from customers.imports.readers import ImportFileError
 from customers.imports.services import import_job_create
 from customers.models import Customer, ImportJob, LeadSource, Order, OwnershipPeriod, Stage, Tag
 from customers.ownership.allocation import AllocationDealer
+from customers.privacy.crypto import phone_index, phones_index
+from customers.privacy.selectors import row_report_shown
 from tests.customers.factories import CustomerFactory, LeadSourceFactory, OrderFactory, TagFactory
 from tests.staff.factories import StaffFactory
 
@@ -32,7 +34,9 @@ def outcome(job: ImportJob) -> tuple:
 
 
 def errors_of(job: ImportJob) -> list[tuple]:
-    return list(job.row_errors.order_by("row_number").values_list("row_number", "value", "reason"))
+    """The row report as a manager reads it (phone cells decrypted)."""
+    rows = job.row_errors.order_by("row_number").values_list("row_number", "value", "phone_encrypted", "reason")
+    return list(row_report_shown(rows, full=True))
 
 
 def test_gbk_file_with_chinese_headers_and_phone_spellings():
@@ -50,10 +54,10 @@ def test_gbk_file_with_chinese_headers_and_phone_spellings():
     # 4 data rows, all new phones: 4 created.
     assert outcome(job) == ("done", 4, 4, 0, 0, 0)
     assert job.progress == 100
-    zhang = Customer.objects.get(phone="13800138000")
+    zhang = Customer.objects.get(phone_index=phone_index("13800138000"))
     assert (zhang.name, zhang.remark, zhang.stage, zhang.source.code) == ("张三", "老客户", "lead", "tele")
     assert sorted(zhang.tags.values_list("name", flat=True)) == ["复购", "高意向"]
-    assert set(Customer.objects.values_list("phone", flat=True)) == {
+    assert {c.phone for c in Customer.objects.all()} == {
         "13800138000",
         "13900000001",
         "13700000002",
@@ -90,7 +94,7 @@ def test_utf8_bom_duplicates_and_invalid_rows_with_reasons():
         (7, "+1 415 555 0100", "不是大陆手机号 not a mainland mobile number"),
         (10, "13800000002", "文件内重复 duplicate of row 9"),
     ]
-    assert Customer.objects.get(phone="13800000001").name == "A"
+    assert Customer.objects.get(phone_index=phone_index("13800000001")).name == "A"
 
 
 def codecs_bom() -> bytes:
@@ -116,7 +120,7 @@ def test_existing_customer_tags_merged_owner_source_stage_kept(team):
     assert sorted(existing.tags.values_list("name", flat=True)) == ["VIP", "新标签"]
     # The existing customer was not re-allocated: only the new one got an owner period.
     assert OwnershipPeriod.objects.filter(customer=existing).count() == 0
-    assert Customer.objects.get(phone="13800000010").owner == owner
+    assert Customer.objects.get(phone_index=phone_index("13800000010")).owner == owner
 
 
 def test_reimport_creates_nothing():
@@ -178,10 +182,10 @@ def test_order_file_orders_stages_and_reimport_without_doubles():
     # invalid. 2 created + 0 updated + 1 duplicate + 5 invalid = 8; orders A1, A2, B1.
     assert outcome(job) == ("done", 8, 2, 0, 1, 5)
     assert job.orders_created == 3
-    assert Customer.objects.get(phone="13800000001").stage == Stage.REPEAT_BUYER
-    assert Customer.objects.get(phone="13800000002").stage == Stage.BUYER
+    assert Customer.objects.get(phone_index=phone_index("13800000001")).stage == Stage.REPEAT_BUYER
+    assert Customer.objects.get(phone_index=phone_index("13800000002")).stage == Stage.BUYER
     assert Order.objects.get(order_no="B1").amount == Decimal("1299.50")
-    assert not Customer.objects.filter(phone__in=["13800000003", "13800000004"]).exists()
+    assert not Customer.objects.filter(phone_index__in=phones_index(["13800000003", "13800000004"])).exists()
     assert errors_of(job) == [
         (4, "A1", "订单号重复 duplicate order_no, first on row 2"),
         (6, "-5", "金额不对 amount must be a number ≥ 0 with at most 2 decimals"),
@@ -243,7 +247,10 @@ def test_new_customers_are_dealt_in_file_order(team, kind):
     lines = ["phone,order_no,amount,ordered_at"] + [f"{p},NO-{n},10,2026-11-20" for n, p in enumerate(rows)]
     job = run_import(csv_bytes(lines), source=source, team=team, allocation="round_robin")
     assert (job.status, job.created, job.updated, job.unassigned) == ("done", 4, 1, 0)
-    owners = dict(Customer.objects.filter(phone__in=rows).values_list("phone", "owner__user__username"))
+    owners = {
+        c.phone: c.owner.user.username if c.owner else None
+        for c in Customer.objects.filter(phone_index__in=phones_index(rows)).select_related("owner__user")
+    }
     # Rows 2, 3, 5, 6 are new, in turn ann, bob, ann, bob; row 4 (existing, no owner) keeps none.
     assert owners == {
         "13800000009": "ann",
@@ -253,9 +260,9 @@ def test_new_customers_are_dealt_in_file_order(team, kind):
         "13800000003": "bob",
     }
     periods = OwnershipPeriod.objects.filter(cause=OwnershipPeriod.Cause.IMPORT, ended_at__isnull=True)
-    assert sorted(periods.values_list("customer__phone", "staff__user__username")) == sorted(
-        (phone, owner) for phone, owner in owners.items() if owner
-    )
+    assert sorted(
+        (p.customer.phone, p.staff.user.username) for p in periods.select_related("customer", "staff__user")
+    ) == sorted((phone, owner) for phone, owner in owners.items() if owner)
 
 
 def test_failure_while_dealing_owners_fails_the_job_and_writes_nothing(team, monkeypatch):

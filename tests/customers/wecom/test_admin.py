@@ -5,9 +5,8 @@ from django.contrib.auth import get_user_model
 from customers.wecom.crypto import xml_fields
 from customers.wecom.models import WecomCallback
 from customers.wecom.services import callback_receive
+from tests.customers.wecom.factories import contact_xml
 from tests.staff.factories import StaffFactory
-
-from .factories import contact_xml
 
 
 def test_callbacks_page_shows_outcome_and_replays(client, db, django_capture_on_commit_callbacks):

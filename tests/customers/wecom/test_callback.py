@@ -11,9 +11,16 @@ from django.core.management import call_command
 from campaigns.models import Group, GroupMembership
 from customers.models import Customer, Event, Stage
 from customers.wecom.models import WecomCallback
+from tests.customers.wecom.factories import (
+    CORP_ID,
+    TOKEN,
+    chat_xml,
+    contact_xml,
+    post_callback,
+    signed_post,
+    wecom_settings,
+)
 from tests.staff.factories import StaffFactory
-
-from .factories import CORP_ID, TOKEN, chat_xml, contact_xml, post_callback, signed_post, wecom_settings
 
 URL = "/wecom/callback/"
 AT = 1_700_000_000  # 2023-11-14 22:13:20 UTC

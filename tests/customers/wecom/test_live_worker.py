@@ -12,9 +12,8 @@ from django.core.management import call_command
 
 from customers.wecom.models import WecomCallback
 from metrics.models import DailyKpi
+from tests.customers.wecom.factories import chat_xml, contact_xml, signed_post, wecom_settings
 from tests.staff.factories import StaffFactory, TeamFactory
-
-from .factories import chat_xml, contact_xml, signed_post, wecom_settings
 
 DAY = dt.date(2026, 11, 2)
 

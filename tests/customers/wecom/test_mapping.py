@@ -5,9 +5,8 @@ import pytest
 from campaigns.models import ChannelCode
 from customers.wecom.crypto import callback_dedup_key, xml_fields
 from customers.wecom.mapping import callback_events
+from tests.customers.wecom.factories import contact_xml
 from tests.staff.factories import StaffFactory
-
-from .factories import contact_xml
 
 AT = 1_700_000_000
 

@@ -65,7 +65,9 @@ def test_worked_example(arrival):
     else:
         assert events_ingest(events=events).errors == []
 
-    owners = dict(Customer.objects.values_list("phone", "owner__user__username"))
+    owners = {
+        c.phone: c.owner.user.username if c.owner else None for c in Customer.objects.select_related("owner__user")
+    }
     assert owners == EXAMPLE["expected_owner"]
 
     kpis_compute_days(days=kpi_days(DATE_FROM, DATE_TO))
