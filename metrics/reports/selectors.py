@@ -91,8 +91,18 @@ def _range_params(date_from: dt.date, date_to: dt.date) -> dict:
 
 FUNNEL_STAGES = ("lead", "requested", "fan", "grouped", "buyer", "repeat_buyer")
 
+# A customer enters the funnel at its first event, or when it was created (imported) if that came first.
 _FUNNEL_SQL = """
-WITH base AS (
+WITH first_event AS (
+    SELECT e.customer_id, MIN(e.at) AS first_at FROM customers_event e GROUP BY e.customer_id
+),
+entered AS (
+    SELECT c.id, c.source_id,
+           CASE WHEN f.first_at IS NOT NULL AND f.first_at < c.created_at THEN f.first_at ELSE c.created_at END
+               AS entered_at
+    FROM customers_customer c LEFT JOIN first_event f ON f.customer_id = c.id
+),
+base AS (
     SELECT ls.code AS source,
            CASE
              WHEN (SELECT COUNT(*) FROM customers_order o WHERE o.customer_id = c.id) >= 2 THEN 5
@@ -105,9 +115,9 @@ WITH base AS (
                           WHERE e.customer_id = c.id AND e.type = 'friend_request_sent') THEN 1
              ELSE 0
            END AS level
-    FROM customers_customer c
+    FROM entered c
     JOIN customers_leadsource ls ON ls.id = c.source_id
-    WHERE c.created_at >= %(start)s AND c.created_at < %(end)s
+    WHERE c.entered_at >= %(start)s AND c.entered_at < %(end)s
 )
 SELECT source, COUNT(*),
        SUM(CASE WHEN level >= 1 THEN 1 ELSE 0 END), SUM(CASE WHEN level >= 2 THEN 1 ELSE 0 END),
@@ -127,8 +137,9 @@ def _funnel_row(source: str, counts: list[int]) -> dict:
 
 
 def funnel_report(*, date_from: dt.date, date_to: dt.date) -> list[dict]:
-    """Customers created in the range (days in TIME_ZONE), by lead source: how many reached each
-    stage and the conversion between consecutive stages.
+    """Customers who entered in the range (days in TIME_ZONE): at their first event, or when created
+    (imported) if that came first; by lead source: how many reached each stage and the conversion
+    between consecutive stages.
 
     A customer reached a stage when the furthest stage its history gives (docs/domain.md §Vocabulary, ignoring
     `lost`: 2+ orders repeat_buyer, 1 order buyer, ever joined a group grouped, ever added fan,

@@ -100,12 +100,27 @@ def test_funnel_by_source(manager):
     assert 'data-chart="chart-funnel"' in html
 
 
+def test_funnel_counts_customers_from_their_first_event(manager):
+    """Customers created today from events ten days old entered ten days ago: a range ending yesterday shows them."""
+    tele = LeadSourceFactory(code="tele", name="电销")
+    ten_days_ago = timezone.now() - dt.timedelta(days=10)
+    fan = CustomerFactory(source=tele)
+    fan.events.create(client_id="f1", type="friend_request_sent", at=ten_days_ago)
+    fan.events.create(client_id="f2", type="friend_added", at=ten_days_ago + dt.timedelta(hours=1))
+    CustomerFactory(source=tele)  # created today, no event: enters today
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    params = {"date_from": (yesterday - dt.timedelta(days=13)).isoformat(), "date_to": yesterday.isoformat()}
+    html = browser_for(manager).get("/funnel/", params).content.decode()
+    assert [int(v) for v in re.findall(r'<td data-v="(\d+)"', row_of(html, "tele"))] == [1, 1, 1, 0, 0, 0]
+
+
 def test_funnel_default_range_is_the_30_days_up_to_today(manager):
     html = browser_for(manager).get("/funnel/").content.decode()
     today = timezone.localdate()
     assert f'value="{(today - dt.timedelta(days=29)).isoformat()}"' in html
     assert f'value="{today.isoformat()}"' in html
-    assert "compute_kpis" in html  # nothing created in the range: the empty state explains what to do
+    # Nobody entered in the range: the empty state says why, in the page's words.
+    assert "这段时间没有新客户进入漏斗" in html and "manage.py" not in html
 
 
 @pytest.mark.parametrize("path", ["/groups/", "/funnel/"])
