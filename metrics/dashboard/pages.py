@@ -335,12 +335,14 @@ def staff_board_for(*, user, date_from: dt.date, date_to: dt.date, sort: str = "
     dashboard_scope(user=user)
     visible = kpi_keys_visible(user=user, dimension=Dimension.STAFF)
     rows = kpi_summary(dimension=Dimension.STAFF, date_from=date_from, date_to=date_to, keys=visible)
+    # The board ranks operators: managers and team leads carry no customers of their own to rank on.
     people = {
         s["user__username"]: s
-        for s in Staff.objects.filter(user__username__in=[r["key"] for r in rows]).values(
+        for s in Staff.objects.filter(user__username__in=[r["key"] for r in rows], role=Staff.Role.OPERATOR).values(
             "user__username", "name", "team__code", "team__name", "status"
         )
     }
+    rows = [r for r in rows if r["key"] in people]
     # Each person is compared with the team they were in at the end of the range (team history).
     for username, team in staff_teams_on(day=date_to, usernames=people).items():
         people[username].update(team__code=team["code"], team__name=team["name"])

@@ -247,6 +247,14 @@ def test_staff_board_compares_with_team_median(team, manager):
     assert 'href="/evaluations/?staff=ann"' in html
 
 
+def test_staff_board_ranks_operators_only(team, manager, team_lead):
+    StaffFactory(user__username="ann", team=team, role=Staff.Role.OPERATOR)
+    for username in ("ann", "lead", "boss"):
+        DailyKpiFactory(date=D, dimension="staff", key=username, revenue=Decimal("0"), orders=0)
+    html = browser_for(manager).get("/staff-board/", RANGE).content.decode()
+    assert re.findall(r'<tr data-key="(\w+)"', html) == ["ann"]
+
+
 def test_groups_flags_dormant_groups(manager):
     # g-live had a speaker on the last day; g-quiet none in the last 7 days of the range.
     DailyKpiFactory(date=D, dimension="group", key="g-live", group_members=20, speakers=2, speaking_rate=0.1, joins=3)
