@@ -16,14 +16,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.db.models import Min, Q
+from django.db.models import Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from campaigns.activities.demo import acquisition_demo_seed
 from campaigns.alerts.demo import conduct_demo_seed
 from campaigns.models import Group, Script, SopTask, SopTemplate
 from customers.events.services import events_ingest
-from customers.models import Customer, EventType, LeadSource, Stage, Tag, TagGroup
+from customers.models import Customer, Event, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.ownership.handover import staff_handover
 from customers.privacy.crypto import phones_index
 from sitadmin.bulk import rows_update
@@ -131,11 +131,17 @@ def demo_seed(*, seed: int, customers: int, days: int, log: Callable[[str], None
         summary.errors.extend(result.errors)
         log(f"events: {min(start + INGEST_BATCH, len(events))}/{len(events)} ({time.monotonic() - started:.0f} s)")
 
+    _entry_times_write(rng=rng, first_day=first_day, days=days, tz=tz)
     _remarks_write(rng=rng, phones=[p["phone"] for p in people])
     acquisition_demo_seed(seed=seed, last_day=last_day)
     for leaver in (s for s in staff.values() if s.left_on and Customer.objects.filter(owner=s).exists()):
+        # Dated on the leaver's last day: from then on their customers, and their sales, are the receivers'.
         handover = staff_handover(
-            staff=leaver, allocation="round_robin", performed_by=staff["manager"].user, reason="exit"
+            staff=leaver,
+            allocation="round_robin",
+            performed_by=staff["manager"].user,
+            reason="exit",
+            at=dt.datetime.combine(leaver.left_on, dt.time(18), tzinfo=tz),
         )
         log(f"hand-over: {handover.moved} customers of {leaver.user.username} to {', '.join(handover.per_operator)}")
     summary.sop_tasks = _sop_tasks_build(rng=rng, staff=staff, first_day=first_day, last_day=last_day, tz=tz)
@@ -200,7 +206,8 @@ def _evaluations_build(*, rng: random.Random, staff: dict[str, Staff], last_day:
     scored = set(Evaluation.objects.filter(cycle=cycle).values_list("staff_id", flat=True))
     count = 0
     for person in staff.values():
-        if person.role != Staff.Role.OPERATOR or person.left_on or person.pk in scored:
+        employed = person.joined_on <= cycle.ends_on and not (person.left_on and person.left_on < cycle.starts_on)
+        if person.role != Staff.Role.OPERATOR or person.left_on or not employed or person.pk in scored:
             continue
         level = rng.uniform(3.5, 9.5)
         scores = {code: Decimal(str(round(min(10.0, max(0.0, rng.gauss(level, 1.0))), 1))) for code in dimensions}
@@ -361,6 +368,19 @@ def _journeys(*, rng, seed, people, staff, first_day, window_end, tz) -> list[di
             if rng.random() < 0.2:
                 add(person, "friend_added", deleted_at + dt.timedelta(days=rng.uniform(1, 5)), staff=username)
     return events
+
+
+def _entry_times_write(*, rng: random.Random, first_day: dt.date, days: int, tz) -> None:
+    """Customers arrive over the window: each is created at its first event; a lead nobody contacted
+    yet on a random day of the window (set-based: one update, one bulk write)."""
+    first_event = Event.objects.filter(customer=OuterRef("pk")).order_by("at").values("at")[:1]
+    Customer.objects.filter(events__isnull=False).update(created_at=Subquery(first_event))
+    start = dt.datetime.combine(first_day, dt.time(9), tzinfo=tz)
+    rows = [
+        [pk, start + dt.timedelta(days=rng.randrange(days), hours=rng.uniform(0, 12))]
+        for pk in Customer.objects.filter(events__isnull=True).order_by("pk").values_list("pk", flat=True)
+    ]
+    rows_update(model=Customer, columns=["id", "created_at"], rows=rows)
 
 
 def _remarks_write(*, rng: random.Random, phones: list[str]) -> None:

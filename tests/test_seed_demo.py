@@ -5,10 +5,11 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from campaigns.models import Group, Script, SopTask
-from customers.models import Customer, Event, LeadSource, Stage
-from staff.models import ReviewCycle, Staff
+from customers.models import Customer, Event, LeadSource, OwnershipPeriod, Stage
+from staff.models import Evaluation, ReviewCycle, Staff
 from tests.customers.factories import LeadSourceFactory
 
 
@@ -26,7 +27,7 @@ def _fingerprint() -> tuple:
 
 
 def _seed(seed: int = 7) -> None:
-    call_command("seed_demo", "--seed", str(seed), "--customers", "300", "--days", "20", stdout=io.StringIO())
+    call_command("seed_demo", "--seed", str(seed), "--customers", "300", "--days", "40", stdout=io.StringIO())
 
 
 @pytest.mark.django_db
@@ -46,6 +47,7 @@ def test_seed_demo_builds_the_organisation_and_is_deterministic():
     assert manager.is_superuser and manager.check_password("sitadmin-demo")
     assert Staff.objects.filter(role="operator", left_on__isnull=False).count() == 1
     assert Customer.objects.filter(remark__regex=r"^\d{8}-.+-已").exists()
+    _assert_the_demo_tells_a_true_story()
 
     Customer.objects.all().delete()
     SopTask.objects.all().delete()
@@ -59,3 +61,19 @@ def test_if_empty_does_nothing_when_customers_exist():
     call_command("seed_demo", "--if-empty", "--customers", "50", stdout=io.StringIO())
     assert Customer.objects.count() == 1
     assert not Event.objects.exists()
+
+
+def _assert_the_demo_tells_a_true_story():
+    tz = timezone.get_default_timezone()
+    leaver = Staff.objects.get(role="operator", left_on__isnull=False)
+    # The leaver's customers were handed over on their last day, not when the demo was seeded.
+    assert not Customer.objects.filter(owner=leaver).exists()
+    handed = OwnershipPeriod.objects.filter(cause="handover")
+    assert handed.exists()
+    assert {timezone.localtime(p.started_at, tz).date() for p in handed} == {leaver.left_on}
+    # Customers arrive over the window, not all at seed time.
+    created = [timezone.localtime(c, tz).date() for c in Customer.objects.values_list("created_at", flat=True)]
+    assert (max(created) - min(created)).days >= 15
+    # Evaluations only for staff employed in the cycle.
+    for evaluation in Evaluation.objects.select_related("staff", "cycle"):
+        assert evaluation.staff.joined_on <= evaluation.cycle.ends_on

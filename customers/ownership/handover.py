@@ -7,6 +7,7 @@ take (every operator at capacity) stay with the leaver and are reported; running
 again once capacity frees up moves only those.
 """
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -40,10 +41,11 @@ def staff_handover(
     dry_run: bool = False,
     team: Team | None = None,
     reason: str = "",
+    at: dt.datetime | None = None,
 ) -> HandoverResult:
     """Reassign every customer `staff` owns to `team`'s (default: their team's) active operators.
 
-    `dry_run` returns the plan and writes nothing. Otherwise the owners change from now on and a
+    `dry_run` returns the plan and writes nothing. Otherwise the owners change from `at` (default now) and a
     `HandoverAudit` row records who did it, the rule and the counts (none when there was no customer).
     """
     if allocation not in HANDOVER_RULES:
@@ -72,7 +74,7 @@ def staff_handover(
         return result
     customers_assign_owner(
         assignments=plan.assignments,
-        at=timezone.now(),
+        at=at or timezone.now(),
         cause=OwnershipPeriod.Cause.HANDOVER,
         changed_by=performed_by,
     )
