@@ -6,6 +6,7 @@ api_v1 = [
     path("", include("staff.api_urls")),
     path("", include("customers.api_urls")),
     path("", include("campaigns.api_urls")),
+    path("", include("campaigns.sop.api_urls")),
     path("", include("metrics.api_urls")),
 ]
 
@@ -19,5 +20,6 @@ urlpatterns = [
     path("", include("staff.urls")),
     path("", include("customers.urls")),
     path("", include("campaigns.urls")),
+    path("", include("campaigns.sop.urls")),
     path("", include("metrics.urls")),
 ]

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.models import Group, Script
+from campaigns.sop.engine import sop_after_events
 from customers.models import Customer, Event, EventType, LeadSource, Order
 from customers.services.bulk import rows_insert_ignoring_conflicts, rows_update
 from customers.services.event_effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
@@ -55,6 +56,7 @@ def events_ingest(*, events: list) -> EventIngestResult:
             group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
             customers_owner_from_events(customer_ids=customer_ids)
             customer_stages_refresh(customer_ids=customer_ids, cause="event")
+            sop_after_events(customer_ids=customer_ids, event_ids=[event.pk for event in inserted])
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     result.errors = [
         {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}

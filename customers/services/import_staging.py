@@ -15,6 +15,7 @@ import pandas as pd
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
+from campaigns.sop.engine import sop_fire_for_import_tags
 from customers.models import ImportJob, OwnershipPeriod, Tag
 from customers.services.allocation import AllocationDealer
 from customers.services.ownership import customers_assign_owner_bulk
@@ -343,6 +344,7 @@ class ImportStaging:
             # that would read all of customers_customer_tags for every chunk of a pipelined run.
             " WHERE TRUE ORDER BY c.id, m.tag_id ON CONFLICT DO NOTHING"
         )
+        sop_fire_for_import_tags(staging_table=tags)
 
     def _merge_orders(self, cursor, job: ImportJob) -> tuple[int, list[int]]:
         cursor.execute(

@@ -1,0 +1,91 @@
+"""Turning a template's steps into tasks for the customers it fired for.
+
+A step is due at its `time` on the trigger's local day + `day`, or at the trigger if that is later.
+Its due day is the local day of `due_at`; a task done before that day ends is on time, and a message
+completes it from the start of that day (but never before the trigger).
+"""
+
+import datetime as dt
+
+from django.utils import timezone
+
+from customers.models import Customer
+
+from .models import SopTask, SopTemplate
+
+
+def step_due(*, trigger_at: dt.datetime, day: int, time: str) -> tuple[dt.datetime, dt.datetime, dt.datetime]:
+    """(due_at, deadline, complete_after) of a step for a trigger at `trigger_at`."""
+    tz = timezone.get_default_timezone()
+    hour, minute = (int(part) for part in time.split(":"))
+    local_day = trigger_at.astimezone(tz).date() + dt.timedelta(days=day)
+    due_at = max(dt.datetime.combine(local_day, dt.time(hour, minute), tzinfo=tz), trigger_at)
+    due_day = due_at.astimezone(tz).date()
+    day_start = dt.datetime.combine(due_day, dt.time.min, tzinfo=tz)
+    deadline = dt.datetime.combine(due_day + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    return due_at, deadline, max(day_start, trigger_at)
+
+
+def schedule_preview(*, steps: list[dict], trigger_at: dt.datetime) -> list[dict]:
+    """What a template's steps would be due at for a trigger at `trigger_at` (the template page's preview)."""
+    return [
+        {**step, "due_at": step_due(trigger_at=trigger_at, day=step["day"], time=step["time"])[0]} for step in steps
+    ]
+
+
+def sop_tasks_create(*, firings: list, templates: dict[int, SopTemplate]) -> tuple[int, set[tuple[int, int | None]]]:
+    """Tasks for each firing (template, customer, trigger, group) not made before; open tasks of a
+    firing seen again with an earlier trigger move to it. Returns (tasks made, (customer, group) pairs
+    whose tasks were made or moved)."""
+    customer_ids = {f.customer_id for f in firings}
+    template_ids = {f.template_id for f in firings}
+    existing: dict[tuple[int, int], list[SopTask]] = {}
+    for task in SopTask.objects.filter(customer_id__in=customer_ids, template_id__in=template_ids).only(
+        "pk", "template_id", "customer_id", "step", "trigger_at", "done_at"
+    ):
+        existing.setdefault((task.template_id, task.customer_id), []).append(task)
+    owners = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "owner_id"))
+    new, moved = [], []
+    touched: set[tuple[int, int | None]] = set()
+    for firing in firings:
+        template = templates[firing.template_id]
+        tasks = existing.get((firing.template_id, firing.customer_id))
+        if tasks is None:
+            for index, step in enumerate(template.steps):
+                due_at, deadline, complete_after = step_due(trigger_at=firing.trigger_at, **_when(step))
+                new.append(
+                    SopTask(
+                        template_id=template.pk,
+                        step=index,
+                        staff_id=owners.get(firing.customer_id),
+                        customer_id=firing.customer_id,
+                        group_id=firing.group_id,
+                        action=step["action"],
+                        content=step.get("content", ""),
+                        trigger_at=firing.trigger_at,
+                        due_at=due_at,
+                        deadline=deadline,
+                        complete_after=complete_after,
+                    )
+                )
+            touched.add((firing.customer_id, firing.group_id))
+            continue
+        for task in tasks:
+            if task.done_at is None and firing.trigger_at < task.trigger_at and task.step < len(template.steps):
+                task.trigger_at = firing.trigger_at
+                task.due_at, task.deadline, task.complete_after = step_due(
+                    trigger_at=firing.trigger_at, **_when(template.steps[task.step])
+                )
+                task.group_id = firing.group_id
+                moved.append(task)
+                touched.add((firing.customer_id, firing.group_id))
+    made = SopTask.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    if moved:
+        SopTask.objects.bulk_update(
+            moved, ["trigger_at", "due_at", "deadline", "complete_after", "group_id"], batch_size=2000
+        )
+    return len(made), touched
+
+
+def _when(step: dict) -> dict:
+    return {"day": int(step["day"]), "time": step["time"]}
