@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from campaigns.sop.timeline import customer_timeline
 from staff.models import Staff
 from staff.roles import scope_staff
 
@@ -54,4 +55,5 @@ def customer_detail(request, customer_id: int):
     except Customer.DoesNotExist:
         raise Http404("No such customer, or not yours to see.") from None
     phone = customer_phone_for(customer=customer, viewer=phone_viewer_for(user=request.user))
-    return render(request, "customers/detail.html", {"customer": customer, "phone": phone})
+    timeline = customer_timeline(customer=customer)
+    return render(request, "customers/detail.html", {"customer": customer, "phone": phone, "timeline": timeline})

@@ -9,12 +9,12 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import SopTask
 from customers.models import Event, OwnershipPeriod
 from customers.services.ownership import customers_assign_owner
 from metrics.models import DailyKpi
 from staff.evaluations import evaluation_create
 from staff.models import EvaluationScore, ReviewCycle, Staff
+from tests.campaigns.sop.factories import task as sop_task
 
 from .factories import CustomerFactory, GroupFactory, ScriptFactory, StaffFactory, TagFactory, UserFactory
 
@@ -34,7 +34,7 @@ def admin_client_with_data(client, operator):
     Event.objects.create(client_id="e1", type="friend_added", at=at, customer=customer, staff=operator)
     ScriptFactory(code="s1")
     group = GroupFactory(code="g1", owner=operator)
-    SopTask.objects.create(staff=operator, group=group, title="早安问候", due_at=at)
+    sop_task(staff=operator, group=group, content="早安问候", due_at=at)
     DailyKpi.objects.create(date=at.date(), dimension="org", key="", requests=3, computed_at=at)
     client.force_login(superuser)
     return client

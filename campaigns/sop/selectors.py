@@ -117,3 +117,13 @@ def sop_workbench(*, staff: Staff, now: dt.datetime | None = None) -> dict:
         "left": len(tasks),
         "overdue": sum(1 for t in tasks if t.status_code == "overdue"),
     }
+
+
+def sop_board_for(*, user, date_from: dt.date, date_to: dt.date) -> dict:
+    """The staff board's SOP part: on-time rate per staff for the range and the overdue tasks."""
+    return {
+        "date_from": date_from,
+        "date_to": date_to,
+        "sop_rows": [row for row in sop_report(user=user, date_from=date_from, date_to=date_to) if row["due"]],
+        "sop_overdue": sop_overdue_tasks(user=user, date_from=date_from, date_to=date_to),
+    }

@@ -39,3 +39,21 @@ def template(code="welcome", *, trigger=None, steps=None, active_from=EPOCH, **f
 
 def event(event_id, event_type, day, hour=10, minute=0, phone="13800000001", **fields):
     return {"id": event_id, "type": event_type, "at": iso(day, hour, minute), "phone": phone, **fields}
+
+
+def task(*, due_at: dt.datetime, done_at: dt.datetime | None = None, content: str = "回访", **fields):
+    """A task due at `due_at`, triggered then (on time when done before its local day ends)."""
+    from campaigns.sop.models import SopTask
+    from campaigns.sop.tasks_build import step_due
+
+    local = due_at.astimezone(SHANGHAI)
+    _, deadline, complete_after = step_due(trigger_at=due_at, day=0, time=f"{local:%H:%M}")
+    return SopTask.objects.create(
+        content=content,
+        trigger_at=due_at,
+        due_at=due_at,
+        deadline=deadline,
+        complete_after=complete_after,
+        done_at=done_at,
+        **fields,
+    )
