@@ -53,9 +53,10 @@ def sop_templates_active(*, kinds: Iterable[str] | None = None) -> list[SopTempl
     return [t for t in templates if kinds is None or t.trigger_kind in set(kinds)]
 
 
-def sop_after_events(*, customer_ids: Iterable[int], event_ids: Iterable[int]) -> int:
+def sop_after_events(*, customer_ids: Iterable[int], events: Iterable) -> int:
     """Fire stage and group templates for customers that got new events, then let the new `out`
-    messages complete tasks. Returns how many tasks were made."""
+    messages complete tasks. `events`: the events just stored (with `type`, `direction`, `customer_id`
+    and `group_id`). Returns how many tasks were made."""
     customer_ids = sorted(set(customer_ids))
     templates = sop_templates_active(kinds=[SopTemplate.TriggerKind.STAGE, SopTemplate.TriggerKind.GROUP_JOINED])
     made = 0
@@ -63,7 +64,7 @@ def sop_after_events(*, customer_ids: Iterable[int], event_ids: Iterable[int]) -
         firings = _stage_firings(templates=templates, customer_ids=customer_ids)
         firings += _group_firings(templates=templates, customer_ids=customer_ids)
         made = sop_fire(firings=firings, templates=templates)
-    message_customers, message_groups = _out_message_targets(event_ids=list(event_ids))
+    message_customers, message_groups = _out_message_targets(events=events)
     if message_customers or message_groups:
         sop_tasks_complete_by_messages(customer_ids=message_customers, group_ids=message_groups)
     return made
@@ -281,16 +282,13 @@ def _tag_firings(*, templates: list[SopTemplate], customer_ids: list[int], at: d
     ]
 
 
-def _out_message_targets(*, event_ids: list[int]) -> tuple[set[int], set[int]]:
+def _out_message_targets(*, events: Iterable) -> tuple[set[int], set[int]]:
     """Customers with new private `out` messages and groups with new `out` messages among these events."""
-    if not event_ids:
-        return set(), set()
     customers, groups = set(), set()
-    for customer_id, group_id in Event.objects.filter(
-        pk__in=event_ids, type=EventType.MESSAGE, direction=Event.Direction.OUT
-    ).values_list("customer_id", "group_id"):
-        if group_id:
-            groups.add(group_id)
-        else:
-            customers.add(customer_id)
+    for event in events:
+        if event.type == EventType.MESSAGE and event.direction == Event.Direction.OUT:
+            if event.group_id:
+                groups.add(event.group_id)
+            else:
+                customers.add(event.customer_id)
     return customers, groups

@@ -56,7 +56,7 @@ def events_ingest(*, events: list) -> EventIngestResult:
             group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
             customers_owner_from_events(customer_ids=customer_ids)
             customer_stages_refresh(customer_ids=customer_ids, cause="event")
-            sop_after_events(customer_ids=customer_ids, event_ids=[event.pk for event in inserted])
+            sop_after_events(customer_ids=customer_ids, events=inserted)
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     result.errors = [
         {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}

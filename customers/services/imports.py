@@ -292,7 +292,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
         ordered = result.ordered_customer_ids
         for start in range(0, len(ordered), STAGE_REFRESH_BATCH):
             customer_stages_refresh(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], cause="import")
-            sop_after_events(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], event_ids=[])
+            sop_after_events(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], events=[])
         created = result.created
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE,
