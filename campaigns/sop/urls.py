@@ -1,7 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import template_views, views
 
 urlpatterns = [
     path("sop/tasks/<int:task_id>/done/", views.task_done, name="sop-task-done"),
+    path("sop/templates/", template_views.template_list, name="sop-templates"),
+    path("sop/templates/new/", template_views.template_edit, name="sop-template-new"),
+    path("sop/templates/preview/", template_views.template_preview, name="sop-template-preview"),
+    path("sop/templates/step-row/", template_views.template_step_row, name="sop-template-step-row"),
+    path("sop/templates/<slug:code>/", template_views.template_edit, name="sop-template-edit"),
 ]
