@@ -9,6 +9,7 @@ from customers.models import Tag
 
 from .engine import STAGE_RANK
 from .models import SopTask, SopTaskStatus, SopTemplate
+from .selectors import task_content_rendered
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 STEP_ACTIONS = ["private_message", "group_message", "call", "tag"]
@@ -104,8 +105,6 @@ class SopTaskSerializer(serializers.ModelSerializer):
         return task.staff.user.username if task.staff_id else None
 
     def get_content(self, task) -> str:
-        from .selectors import task_content_rendered
-
         return task_content_rendered(task=task)
 
 

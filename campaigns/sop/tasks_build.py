@@ -10,6 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from customers.models import Customer
+from customers.services.bulk import rows_update
 
 from .models import SopTask, SopTemplate
 
@@ -39,12 +40,14 @@ def sop_tasks_create(*, firings: list, templates: dict[int, SopTemplate]) -> tup
     whose tasks were made or moved)."""
     customer_ids = {f.customer_id for f in firings}
     template_ids = {f.template_id for f in firings}
-    existing: dict[tuple[int, int], list[SopTask]] = {}
-    for task in SopTask.objects.filter(customer_id__in=customer_ids, template_id__in=template_ids).only(
-        "pk", "template_id", "customer_id", "step", "trigger_at", "done_at"
-    ):
-        existing.setdefault((task.template_id, task.customer_id), []).append(task)
-    owners = dict(Customer.objects.filter(pk__in=customer_ids).values_list("pk", "owner_id"))
+    # Plain tuples: most firings of a busy batch meet tasks made before, and only their times matter.
+    existing: dict[tuple[int, int], list[tuple]] = {}
+    for pk, template_id, customer_id, step, trigger_at, done_at in SopTask.objects.filter(
+        customer_id__in=customer_ids, template_id__in=template_ids
+    ).values_list("pk", "template_id", "customer_id", "step", "trigger_at", "done_at"):
+        existing.setdefault((template_id, customer_id), []).append((pk, step, trigger_at, done_at))
+    fresh = {f.customer_id for f in firings if (f.template_id, f.customer_id) not in existing}
+    owners = dict(Customer.objects.filter(pk__in=fresh).values_list("pk", "owner_id")) if fresh else {}
     new, moved = [], []
     touched: set[tuple[int, int | None]] = set()
     for firing in firings:
@@ -70,20 +73,17 @@ def sop_tasks_create(*, firings: list, templates: dict[int, SopTemplate]) -> tup
                 )
             touched.add((firing.customer_id, firing.group_id))
             continue
-        for task in tasks:
-            if task.done_at is None and firing.trigger_at < task.trigger_at and task.step < len(template.steps):
-                task.trigger_at = firing.trigger_at
-                task.due_at, task.deadline, task.complete_after = step_due(
-                    trigger_at=firing.trigger_at, **_when(template.steps[task.step])
-                )
-                task.group_id = firing.group_id
-                moved.append(task)
+        for pk, step, trigger_at, done_at in tasks:
+            if done_at is None and firing.trigger_at < trigger_at and step < len(template.steps):
+                times = step_due(trigger_at=firing.trigger_at, **_when(template.steps[step]))
+                moved.append([pk, firing.trigger_at, *times, firing.group_id])
                 touched.add((firing.customer_id, firing.group_id))
     made = SopTask.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
-    if moved:
-        SopTask.objects.bulk_update(
-            moved, ["trigger_at", "due_at", "deadline", "complete_after", "group_id"], batch_size=2000
-        )
+    rows_update(
+        model=SopTask,
+        columns=["id", "trigger_at", "due_at", "deadline", "complete_after", "group_id"],
+        rows=moved,
+    )
     return len(made), touched
 
 

@@ -144,3 +144,18 @@ def test_channel_firings_from_another_feature(amy):
     assert SopTask.objects.filter(template=channel).count() == 2
     assert sop_fire_for_channel(firings=[(customer.pk, channel.pk, at(1))]) == 0
     assert sop_tasks_complete_by_messages(customer_ids=[], group_ids=[]) == 0
+
+
+def test_hand_over_carries_open_tasks_and_leaves_done_ones(amy, team):
+    from staff.handover import staff_handover
+
+    template()
+    bob = StaffFactory(user__username="bob", team=team)
+    ingest(event("a1", "friend_added", 2, 9, staff="amy"), event("m1", "message", 2, 19, direction="out"))
+    done, open_task = tasks()
+    assert done.done_by == "m1" and open_task.done_at is None
+    amy.status = "exited"
+    amy.save()
+    assert staff_handover(staff=amy, allocation="round_robin").moved == 1
+    done, open_task = tasks()
+    assert (done.staff_id, open_task.staff_id) == (amy.pk, bob.pk)
