@@ -10,7 +10,7 @@ import datetime as dt
 from django.utils import timezone
 
 from customers.models import Customer
-from customers.services.bulk import rows_update
+from customers.services.bulk import rows_insert_ignoring_conflicts, rows_update
 
 from .models import SopTask, SopTemplate
 
@@ -48,6 +48,7 @@ def sop_tasks_create(*, firings: list, templates: dict[int, SopTemplate]) -> tup
         existing.setdefault((template_id, customer_id), []).append((pk, step, trigger_at, done_at))
     fresh = {f.customer_id for f in firings if (f.template_id, f.customer_id) not in existing}
     owners = dict(Customer.objects.filter(pk__in=fresh).values_list("pk", "owner_id")) if fresh else {}
+    now = timezone.now()
     new, moved = [], []
     touched: set[tuple[int, int | None]] = set()
     for firing in firings:
@@ -57,19 +58,20 @@ def sop_tasks_create(*, firings: list, templates: dict[int, SopTemplate]) -> tup
             for index, step in enumerate(template.steps):
                 due_at, deadline, complete_after = step_due(trigger_at=firing.trigger_at, **_when(step))
                 new.append(
-                    SopTask(
-                        template_id=template.pk,
-                        step=index,
-                        staff_id=owners.get(firing.customer_id),
-                        customer_id=firing.customer_id,
-                        group_id=firing.group_id,
-                        action=step["action"],
-                        content=step.get("content", ""),
-                        trigger_at=firing.trigger_at,
-                        due_at=due_at,
-                        deadline=deadline,
-                        complete_after=complete_after,
-                    )
+                    [
+                        template.pk,
+                        index,
+                        owners.get(firing.customer_id),
+                        firing.customer_id,
+                        firing.group_id,
+                        step["action"],
+                        step.get("content", ""),
+                        firing.trigger_at,
+                        due_at,
+                        deadline,
+                        complete_after,
+                        now,
+                    ]
                 )
             touched.add((firing.customer_id, firing.group_id))
             continue
@@ -78,13 +80,32 @@ def sop_tasks_create(*, firings: list, templates: dict[int, SopTemplate]) -> tup
                 times = step_due(trigger_at=firing.trigger_at, **_when(template.steps[step]))
                 moved.append([pk, firing.trigger_at, *times, firing.group_id])
                 touched.add((firing.customer_id, firing.group_id))
-    made = SopTask.objects.bulk_create(new, batch_size=2000, ignore_conflicts=True)
+    # One JSON recordset on PostgreSQL; a task made meanwhile by a concurrent batch is skipped.
+    made = rows_insert_ignoring_conflicts(
+        model=SopTask, columns=_TASK_COLUMNS, rows=new, conflict=None, returning=["id"]
+    )
     rows_update(
         model=SopTask,
         columns=["id", "trigger_at", "due_at", "deadline", "complete_after", "group_id"],
         rows=moved,
     )
     return len(made), touched
+
+
+_TASK_COLUMNS = [
+    "template_id",
+    "step",
+    "staff_id",
+    "customer_id",
+    "group_id",
+    "action",
+    "content",
+    "trigger_at",
+    "due_at",
+    "deadline",
+    "complete_after",
+    "created_at",
+]
 
 
 def _when(step: dict) -> dict:
