@@ -89,9 +89,13 @@ class SopTask(models.Model):
     template = models.ForeignKey(SopTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
     step = models.PositiveSmallIntegerField(default=0)
     # Empty while the customer has no owner: the task waits for one.
-    staff = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks")
+    # No single-column indexes where a composite one below leads with the column: every index is
+    # written for each task an event batch makes.
+    staff = models.ForeignKey(
+        "staff.Staff", null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks", db_index=False
+    )
     customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks"
+        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks", db_index=False
     )
     group = models.ForeignKey(
         "campaigns.Group", null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks"
@@ -117,14 +121,9 @@ class SopTask(models.Model):
         ordering = ["due_at", "id"]
         verbose_name = "SOP 任务 SOP task"
         constraints = [
-            models.UniqueConstraint(fields=["template", "customer", "step"], name="one_sop_task_per_step_customer"),
+            models.UniqueConstraint(fields=["customer", "template", "step"], name="one_sop_task_per_step_customer"),
         ]
-        indexes = [
-            models.Index(fields=["staff", "due_at"]),
-            models.Index(fields=["due_at"]),
-            models.Index(fields=["customer"], condition=Q(done_at__isnull=True), name="sop_task_open_customer_idx"),
-            models.Index(fields=["group"], condition=Q(done_at__isnull=True), name="sop_task_open_group_idx"),
-        ]
+        indexes = [models.Index(fields=["staff", "due_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} · {self.content[:30]}"
