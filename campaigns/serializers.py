@@ -16,5 +16,5 @@ class GroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Group
-        fields = ["code", "name", "owner", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["code", "name", "owner", "purpose", "status", "status_changed_at", "created_at"]
+        read_only_fields = ["status_changed_at", "created_at"]

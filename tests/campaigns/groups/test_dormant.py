@@ -71,3 +71,13 @@ def test_the_beat_job_runs_on_a_real_worker(celery_worker_process, settings):
     assert Group.objects.get(code="quiet").status == "dormant"
     assert Group.objects.get(code="lively").status == "active"
     assert "mark-dormant-groups" in settings.CELERY_BEAT_SCHEDULE
+
+
+@pytest.mark.django_db
+def test_groups_carry_purpose_and_status_in_the_api(client_for, manager):
+    client = client_for(manager)
+    made = client.post("/api/v1/groups/", {"code": "vip", "name": "VIP", "purpose": "复购"}, format="json")
+    assert made.status_code == 201 and made.json()["status"] == "active"
+    assert client.patch("/api/v1/groups/vip/", {"status": "archived"}, format="json").json()["status"] == "archived"
+    bad = client.patch("/api/v1/groups/vip/", {"status": "sleepy"}, format="json")
+    assert bad.status_code == 400 and "status" in bad.json()
