@@ -5,7 +5,11 @@ postgres://postgres@127.0.0.1:5432/sitadmin), migrates it, seeds staff, scripts,
 existing customers, then posts a mixed batch (requests, adds, groups, messages, orders, deletions;
 half the customers new) and prints the seconds and the number of queries.
 
-    .venv/bin/python bench/events.py
+Then the same kind of batch (other ids, other customers) three more times: with no SOP template, with
+two active templates (a stage template on `fan` and a `group_joined` template, as the demo's), and
+with none again, so the cost of the trigger engine is read against a baseline of the same run.
+
+    .venv/bin/python bench/events.py [--db sitadmin_bench_events]
     .venv/bin/python bench/events.py --sensitive-words 100   # with 100 active words, one in every reply
 
 With `--sensitive-words N`, N active sensitive words are watched, one of them (您好) in each of the
@@ -13,6 +17,7 @@ batch's 1,000 staff replies: 1,000 sensitive-word alerts, and one loss alert for
 """
 
 import argparse
+import datetime as dt
 import os
 import time
 
@@ -22,7 +27,7 @@ BENCH_DB = os.environ.get("BENCH_DB", "sitadmin_bench_events")
 BATCH = 10_000
 
 
-def _batch(size: int) -> list[dict]:
+def _batch(size: int, *, prefix: str = "136", ids: str = "bench") -> list[dict]:
     steps = [
         ("friend_request_sent", {"staff": "op1", "script": "sa", "source": "tele"}),
         ("friend_added", {"staff": "op2"}),
@@ -40,23 +45,24 @@ def _batch(size: int) -> list[dict]:
         customer, step = divmod(n, len(steps))
         event_type, fields = steps[step]
         event = {
-            "id": f"bench-{n}",
+            "id": f"{ids}-{n}",
             "type": event_type,
             "at": f"2026-11-{2 + step:02d}T{8 + customer % 12:02d}:{customer % 60:02d}:00+08:00",
-            "phone": f"136{customer:08d}",
+            "phone": f"{prefix}{customer:08d}",
             **fields,
         }
         if event_type == "order":
-            event["order_no"] = f"B-{n}"
+            event["order_no"] = f"{ids}-B-{n}"
         events.append(event)
     return events
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=BENCH_DB, help="name of the benchmark database (dropped and made anew)")
     parser.add_argument("--sensitive-words", type=int, default=0)
     args = parser.parse_args()
-    django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
+    django_setup(database_url=bench_database_url(args.db, fresh=True))
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
@@ -102,7 +108,77 @@ def main() -> None:
     started = time.perf_counter()
     again = client.post("/api/v1/events/", events, format="json").json()
     print(f"same batch again: {time.perf_counter() - started:.2f} s, duplicates {again['duplicates']}")
+    _sop_runs(client=client, source=tele)
     connection.close()
+
+
+def _sop_runs(*, client, source) -> None:
+    """Fresh batches without templates, with two active ones, and without again (the baseline)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from campaigns.sop.models import SopTask, SopTemplate
+    from customers.events import services as ingestion
+    from customers.models import Customer
+
+    # The engine's own share of each request, which the machine's load blurs less than the whole.
+    engine_seconds: list[float] = []
+    engine = ingestion.sop_after_events
+
+    def timed_engine(**kwargs):
+        started = time.perf_counter()
+        try:
+            return engine(**kwargs)
+        finally:
+            engine_seconds.append(time.perf_counter() - started)
+
+    ingestion.sop_after_events = timed_engine
+
+    templates = [
+        SopTemplate.objects.create(
+            code="new-fan",
+            name="新粉欢迎",
+            active=False,
+            trigger={"kind": "stage", "stage": "fan"},
+            steps=[
+                {"day": 0, "time": "10:00", "action": "private_message", "content": "{name}您好"},
+                {"day": 2, "time": "10:00", "action": "private_message", "content": "用得怎么样？"},
+            ],
+        ),
+        SopTemplate.objects.create(
+            code="group-onboarding",
+            name="进群引导",
+            active=False,
+            trigger={"kind": "group_joined", "group": None, "group_id": None},
+            steps=[{"day": 0, "time": "20:00", "action": "private_message", "content": "欢迎{name}进群"}],
+        ),
+    ]
+    for label, prefix, active in (
+        ("no SOP template", "137", False),
+        ("two active SOP templates", "135", True),
+        ("no SOP template again", "133", False),
+    ):
+        SopTemplate.objects.filter(pk__in=[t.pk for t in templates]).update(
+            active=active, active_from=timezone.now() - dt.timedelta(days=365) if active else None
+        )
+        customers = BATCH // 10
+        Customer.objects.bulk_create(
+            [Customer(phone=f"{prefix}{n:08d}", source=source) for n in range(0, customers, 2)], batch_size=5000
+        )
+        events = _batch(BATCH, prefix=prefix, ids=f"sop{prefix}")
+        tasks_before = SopTask.objects.count()
+        engine_seconds.clear()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            body = client.post("/api/v1/events/", events, format="json").json()
+            seconds = time.perf_counter() - started
+        assert body["accepted"] == BATCH, body
+        made = SopTask.objects.count() - tasks_before
+        print(
+            f"{label}: {seconds:.2f} s ({sum(engine_seconds):.2f} s in the SOP engine), "
+            f"{len(queries)} queries, {made} SOP tasks made"
+        )
 
 
 if __name__ == "__main__":

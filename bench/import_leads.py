@@ -93,15 +93,43 @@ def bench_world() -> None:
         StaffFactory(user__username=name, team=team, role=Staff.Role.OPERATOR, capacity=10**7)
 
 
+def _sop_templates() -> None:
+    """The demo's two templates, active: a lead import meets neither trigger, it only asks."""
+    from django.utils import timezone
+
+    from campaigns.sop.models import SopTemplate
+
+    step = {"day": 0, "time": "10:00", "action": "private_message", "content": "{name}您好"}
+    SopTemplate.objects.create(
+        code="new-fan",
+        name="新粉欢迎",
+        trigger={"kind": "stage", "stage": "fan"},
+        steps=[step],
+        active_from=timezone.now(),
+    )
+    SopTemplate.objects.create(
+        code="group-onboarding",
+        name="进群引导",
+        trigger={"kind": "group_joined", "group": None, "group_id": None},
+        steps=[step],
+        active_from=timezone.now(),
+    )
+    print("two active SOP templates")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--allocation", default="none", choices=["none", "round_robin", "weighted", "capacity"])
     parser.add_argument("--tagged-share", type=float, default=0.2, help="share of rows naming 1 or 2 tags")
+    parser.add_argument("--db", default=BENCH_DB, help="name of the benchmark database (dropped and made anew)")
+    parser.add_argument("--sop", action="store_true", help="two active SOP templates (stage fan, group joined)")
     args = parser.parse_args()
 
-    django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
+    django_setup(database_url=bench_database_url(args.db, fresh=True))
     bench_world()
+    if args.sop:
+        _sop_templates()
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "leads.csv"

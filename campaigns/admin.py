@@ -48,10 +48,10 @@ class SopTemplateAdmin(admin.ModelAdmin):
 
 @admin.register(SopTask)
 class SopTaskAdmin(admin.ModelAdmin):
-    list_display = ["title", "staff", "template", "customer_id", "group", "due_at", "done_at"]
+    list_display = ["action", "staff", "template", "customer_id", "group", "due_at", "done_at"]
     list_filter = ["template", "staff__team", ("done_at", admin.EmptyFieldListFilter)]
     list_select_related = ["staff__user", "template", "group"]
-    search_fields = ["title", "staff__user__username"]
+    search_fields = ["content", "staff__user__username"]
     raw_id_fields = ["customer", "staff", "group"]
     date_hierarchy = "due_at"
     show_full_result_count = False

@@ -27,6 +27,13 @@ class Group(models.Model):
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100, blank=True)
     owner = models.ForeignKey("staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="groups")
+    purpose = models.CharField(max_length=200, blank=True)
+    status = models.CharField(
+        max_length=8,
+        choices=[("active", "活跃 active"), ("dormant", "沉寂 dormant"), ("archived", "归档 archived")],
+        default="active",
+    )
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     wecom_chat_id = models.CharField(
         max_length=64, blank=True, default="", help_text="企业微信客户群 chat id (ChatId, roomid)"
@@ -63,51 +70,11 @@ class GroupMembership(models.Model):
         return self.left_at is None or self.left_at < self.joined_at
 
 
-class SopTemplate(models.Model):
-    """A standard operating procedure (SOP): the steps an operator runs for a stage or a group."""
-
-    code = models.SlugField(max_length=64, unique=True)
-    name = models.CharField(max_length=100)
-    description = models.TextField(blank=True)
-    steps = models.JSONField(default=list, blank=True, help_text='[{"day": 0, "title": "..."}]')
-    active = models.BooleanField(default=True)
-
-    class Meta:
-        ordering = ["code"]
-        verbose_name = "SOP 模板 SOP template"
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class SopTask(models.Model):
-    template = models.ForeignKey(SopTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
-    staff = models.ForeignKey("staff.Staff", on_delete=models.CASCADE, related_name="sop_tasks")
-    customer = models.ForeignKey(
-        "customers.Customer", null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks"
-    )
-    group = models.ForeignKey(Group, null=True, blank=True, on_delete=models.CASCADE, related_name="sop_tasks")
-    title = models.CharField(max_length=200)
-    due_at = models.DateTimeField(db_index=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["due_at"]
-        verbose_name = "SOP 任务 SOP task"
-        indexes = [models.Index(fields=["staff", "due_at"])]
-
-    def __str__(self) -> str:
-        return self.title
-
-    @property
-    def done_on_time(self) -> bool:
-        return self.done_at is not None and self.done_at <= self.due_at
-
-
 # Feature packages keep their own models; importing them here registers them with the app.
 from campaigns.activities.models import Campaign, CampaignDraw, Referral  # noqa: E402
 from campaigns.broadcasts.models import Broadcast, BroadcastRecipient  # noqa: E402
 from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr  # noqa: E402
+from campaigns.sop.models import SopTask, SopTaskStatus, SopTemplate  # noqa: E402
 
 __all__ = [
     "Alert",
@@ -125,6 +92,7 @@ __all__ = [
     "Referral",
     "Script",
     "SopTask",
+    "SopTaskStatus",
     "SopTemplate",
     "StaffContactQr",
 ]

@@ -15,5 +15,5 @@ class GroupSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Group
-        fields = ["code", "name", "owner", "wecom_chat_id", "created_at"]
-        read_only_fields = ["created_at"]
+        fields = ["code", "name", "owner", "wecom_chat_id", "purpose", "status", "status_changed_at", "created_at"]
+        read_only_fields = ["status_changed_at", "created_at"]

@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
+from campaigns.sop.timeline import customer_timeline
 from customers.exports import customer_list_xlsx
 from customers.models import Customer, LeadSource, Stage, Tag
 from customers.privacy.services import phone_reveal_allowed
@@ -59,5 +60,6 @@ def customer_detail(request, customer_id: int):
     phone = customer_phone_for(customer=customer, viewer=phone_viewer_for(user=request.user))
     # A masked number may be revealed (audited) by managers and team leads.
     can_reveal = phone is not None and phone != customer.phone and phone_reveal_allowed(user=request.user)
-    context = {"customer": customer, "phone": phone, "can_reveal": can_reveal}
+    timeline = customer_timeline(customer=customer)
+    context = {"customer": customer, "phone": phone, "can_reveal": can_reveal, "timeline": timeline}
     return render(request, "customers/detail.html", context)

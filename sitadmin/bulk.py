@@ -39,16 +39,17 @@ def _pg_recordset(fields, rows: list[list]) -> tuple[str, list]:
 
 
 def rows_insert_ignoring_conflicts(
-    *, model, columns: list[str], rows: list[list], conflict: str, returning: list[str]
+    *, model, columns: list[str], rows: list[list], conflict: str | None, returning: list[str]
 ) -> list[tuple]:
-    """Insert `rows` (values in `columns` order), skipping those whose `conflict` column is taken;
-    returns the `returning` columns of the rows this call stored."""
+    """Insert `rows` (values in `columns` order), skipping those whose `conflict` column is taken (None:
+    that break any unique constraint); returns the `returning` columns of the rows this call stored."""
     if not rows:
         return []
     qn = connection.ops.quote_name
     fields = _fields(model, columns)
     head = f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-    tail = f" ON CONFLICT ({qn(conflict)}) DO NOTHING RETURNING {', '.join(qn(c) for c in returning)}"
+    target = f"({qn(conflict)}) " if conflict else ""
+    tail = f" ON CONFLICT {target}DO NOTHING RETURNING {', '.join(qn(c) for c in returning)}"
     stored = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from campaigns.activities.demo import acquisition_demo_seed
 from campaigns.alerts.demo import conduct_demo_seed
-from campaigns.models import Group, Script, SopTask, SopTemplate
+from campaigns.models import Group, Script, SopTask
+from campaigns.sop.demo import sop_demo_templates_seed
 from customers.events.services import events_ingest
 from customers.models import Customer, Event, EventType, LeadSource, Stage, Tag, TagGroup
 from customers.ownership.handover import staff_handover
@@ -74,11 +75,6 @@ TAG_GROUPS = {
     "病症": [("arthritis", "退行性关节炎"), ("lumbar", "腰椎病"), ("cervical", "颈椎病"), ("osteoporosis", "骨质疏松")],
     "场景": [("backache", "腰酸背痛"), ("desk", "久坐办公"), ("injury", "运动损伤")],
 }
-SOP_TEMPLATES = [
-    ("new-fan", "新粉破冰", [{"day": 0, "title": "发送欢迎语"}, {"day": 1, "title": "了解症状并打标签"}]),
-    ("grouped", "进群引导", [{"day": 0, "title": "群内欢迎"}, {"day": 2, "title": "推送科普文章"}]),
-    ("repeat", "复购回访", [{"day": 7, "title": "使用回访"}, {"day": 25, "title": "复购提醒"}]),
-]
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉兰萍红鹏建华飞桂芝琴云志强"
 PHONE_PREFIXES = ["138", "139", "135", "136", "150", "151", "158", "186", "187", "177", "199", "166"]
@@ -112,7 +108,7 @@ def demo_seed(*, seed: int, customers: int, days: int, log: Callable[[str], None
 
     with transaction.atomic():
         staff = _organisation_build(last_day=last_day)
-        sources, scripts, groups, tags = _catalogue_build()
+        sources, scripts, groups, tags = _catalogue_build(sop_from=dt.datetime.combine(first_day, dt.time(), tzinfo=tz))
         _campaign_tools_build(staff=staff, sources=sources, scripts=scripts, groups=groups, last_day=last_day, tz=tz)
     summary.staff = len(staff)
     log(f"organisation: {len(staff)} staff in {len(TEAMS)} teams, {len(scripts)} scripts, {len(groups)} groups")
@@ -144,7 +140,7 @@ def demo_seed(*, seed: int, customers: int, days: int, log: Callable[[str], None
             at=dt.datetime.combine(leaver.left_on, dt.time(18), tzinfo=tz),
         )
         log(f"hand-over: {handover.moved} customers of {leaver.user.username} to {', '.join(handover.per_operator)}")
-    summary.sop_tasks = _sop_tasks_build(rng=rng, staff=staff, first_day=first_day, last_day=last_day, tz=tz)
+    summary.sop_tasks = SopTask.objects.count()
     log(f"SOP tasks: {summary.sop_tasks}")
     summary.evaluations = _evaluations_build(rng=rng, staff=staff, last_day=last_day)
     log(f"evaluations: {summary.evaluations} in last month's review cycle")
@@ -216,7 +212,7 @@ def _evaluations_build(*, rng: random.Random, staff: dict[str, Staff], last_day:
     return count
 
 
-def _catalogue_build():
+def _catalogue_build(*, sop_from: dt.datetime):
     sources = {
         code: LeadSource.objects.get_or_create(code=code, defaults={"name": name, "kind": kind})[0]
         for code, name, kind, _ in SOURCES
@@ -231,8 +227,7 @@ def _catalogue_build():
         tag_group, _ = TagGroup.objects.get_or_create(name=group_name)
         for code, name in members:
             tags[code] = Tag.objects.get_or_create(code=code, defaults={"name": name, "group": tag_group})[0]
-    for code, name, steps in SOP_TEMPLATES:
-        SopTemplate.objects.get_or_create(code=code, defaults={"name": name, "steps": steps})
+    sop_demo_templates_seed(active_from=sop_from)
     return sources, scripts, groups, tags
 
 
@@ -402,40 +397,3 @@ def _remarks_write(*, rng: random.Random, phones: list[str]) -> None:
         elif roll < 0.6:
             rows.append([pk, rng.choice(["膝盖不好", "想了解护腰", "价格敏感", "家人代买"])])
     rows_update(model=Customer, columns=["id", "remark"], rows=rows)
-
-
-def _sop_tasks_build(*, rng, staff, first_day, last_day, tz) -> int:
-    """SOP tasks for operators: most done on time, some late, recent ones partly open."""
-    templates = {t.code: t for t in SopTemplate.objects.all()}
-    if SopTask.objects.filter(template__in=templates.values()).exists():
-        return 0
-    tasks = []
-    operators = [s for s in staff.values() if s.role == Staff.Role.OPERATOR]
-    now = timezone.now()
-    for operator in operators:
-        skill = rng.uniform(0.55, 0.95)
-        day = first_day
-        while day <= last_day:
-            if operator.joined_on <= day and (operator.left_on is None or day < operator.left_on):
-                for template in templates.values():
-                    step = rng.choice(template.steps)
-                    due = dt.datetime.combine(day, dt.time(18), tzinfo=tz)
-                    roll = rng.random()
-                    if due > now or (day > last_day - dt.timedelta(days=3) and roll > 0.7):
-                        done = None
-                    elif roll < skill:
-                        done = due - dt.timedelta(hours=rng.uniform(0.5, 8))
-                    else:
-                        done = due + dt.timedelta(hours=rng.uniform(1, 40))
-                    tasks.append(
-                        SopTask(
-                            template=template,
-                            staff=operator,
-                            title=f"{template.name}: {step['title']}",
-                            due_at=due,
-                            done_at=done,
-                        )
-                    )
-            day += dt.timedelta(days=1)
-    SopTask.objects.bulk_create(tasks, batch_size=2000)
-    return len(tasks)

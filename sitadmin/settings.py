@@ -168,6 +168,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "customers.privacy.tasks.purge_import_files",
         "schedule": crontab(hour=3, minute=30),
     },
+    "mark-dormant-groups": {
+        "task": "campaigns.groups.tasks.mark_dormant_groups",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # Product settings (docs/metrics.md, §5, §6).
@@ -175,6 +179,9 @@ KPI_COHORT_DAYS = env.int("KPI_COHORT_DAYS", default=7)
 ACTIVE_MESSAGE_THRESHOLD = env.int("ACTIVE_MESSAGE_THRESHOLD", default=3)
 # Deletions of one staff member by their customers on one day that raise a loss alert (流失告警).
 LOSS_ALERT_THRESHOLD = env.int("LOSS_ALERT_THRESHOLD", default=5)
+# A group whose 7-day speaking rate stays under this for GROUP_DORMANT_DAYS days is marked dormant.
+GROUP_DORMANT_RATE = env.float("GROUP_DORMANT_RATE", default=0.05)
+GROUP_DORMANT_DAYS = env.int("GROUP_DORMANT_DAYS", default=14)
 REMARK_FORMAT = env.str("REMARK_FORMAT", default="{date:%Y%m%d}-{name}-{stage}")
 # Decision bands: (decision, lowest total), checked from the top.
 EVALUATION_BANDS = [

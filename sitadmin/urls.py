@@ -25,6 +25,7 @@ FEATURES = (
     "campaigns.alerts.urls",
     "campaigns.keywords.urls",
     "campaigns.archive.urls",
+    "campaigns.sop.urls",
     "metrics.api.urls",
     "metrics.dashboard.urls",
 )

@@ -9,12 +9,12 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
-from campaigns.models import SopTask
 from customers.models import Event, OwnershipPeriod
 from customers.ownership.services import customers_assign_owner
 from staff.evaluations.scoring import evaluation_create
 from staff.models import EvaluationScore, Staff
 from tests.campaigns.factories import GroupFactory, ScriptFactory
+from tests.campaigns.sop.factories import task as sop_task
 from tests.customers.factories import CustomerFactory, EventFactory, TagFactory
 from tests.metrics.factories import DailyKpiFactory
 from tests.staff.factories import ReviewCycleFactory, StaffFactory, UserFactory
@@ -35,7 +35,7 @@ def admin_client_with_data(client, operator):
     EventFactory(client_id="e1", type="friend_added", at=at, customer=customer, staff=operator)
     ScriptFactory(code="s1")
     group = GroupFactory(code="g1", owner=operator)
-    SopTask.objects.create(staff=operator, group=group, title="早安问候", due_at=at)
+    sop_task(staff=operator, group=group, content="早安问候", due_at=at)
     DailyKpiFactory(date=at.date(), dimension="org", key="", requests=3, computed_at=at)
     client.force_login(superuser)
     return client

@@ -1,6 +1,7 @@
 """Broadcasts (群发): the audience, freezing it into recipients at the scheduled time, and the owners' tasks."""
 
 import datetime as dt
+from collections import Counter
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -8,6 +9,7 @@ from django.utils import timezone
 
 from campaigns.broadcasts.models import Broadcast, BroadcastRecipient
 from campaigns.models import SopTask
+from campaigns.sop.tasks_build import step_due
 from customers.models import Customer
 from staff.models import Staff
 
@@ -71,7 +73,8 @@ def broadcast_send(*, broadcast_id: int) -> int:
             .order_by("pk")
             .values_list("pk", "owner_id")
         )
-        tasks = broadcast_tasks_create(broadcast=broadcast, owner_ids=sorted({o for _, o in members if o}))
+        owner_counts = Counter(owner_id for _, owner_id in members if owner_id)
+        tasks = broadcast_tasks_create(broadcast=broadcast, owner_counts=owner_counts)
         BroadcastRecipient.objects.bulk_create(
             [
                 BroadcastRecipient(broadcast=broadcast, customer_id=pk, owner_id=owner_id, task=tasks.get(owner_id))
@@ -86,17 +89,24 @@ def broadcast_send(*, broadcast_id: int) -> int:
     return len(members)
 
 
-def broadcast_tasks_create(*, broadcast: Broadcast, owner_ids: list[int]) -> dict[int, SopTask]:
-    """One task per owner, due at the broadcast's time: send the content to their recipients
-    (the recipients point at the task). Written to the SOP task table in one insert."""
+def broadcast_tasks_create(*, broadcast: Broadcast, owner_counts: dict[int, int]) -> dict[int, SopTask]:
+    """One `broadcast` task per owner, due at the broadcast's time, on time when done that day: send
+    the content to their recipients (`owner_counts`: recipients per owner; the recipients point at
+    the task). No template and no customer: an operator marks it done. One insert."""
+    due_at, deadline, complete_after = step_due(trigger_at=broadcast.scheduled_at, day=0, time="00:00")
     tasks = [
         SopTask(
             staff_id=owner_id,
             customer=None,
-            title=f"群发 broadcast: {broadcast.title}"[:200],
-            due_at=broadcast.scheduled_at,
+            template=None,
+            action=SopTask.Action.BROADCAST,
+            content=f"{broadcast.content}\n\n（群发「{broadcast.title}」· {count} 位客户 recipients）",
+            trigger_at=broadcast.scheduled_at,
+            due_at=due_at,
+            deadline=deadline,
+            complete_after=complete_after,
         )
-        for owner_id in owner_ids
+        for owner_id, count in sorted(owner_counts.items())
     ]
     return {task.staff_id: task for task in SopTask.objects.bulk_create(tasks)}
 

@@ -10,6 +10,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr
+from campaigns.sop.engine import sop_fire_for_channel
 from customers.models import Customer
 from staff.models import Staff
 
@@ -117,8 +118,10 @@ def channel_codes_for_events(*, codes: set[str]) -> dict[str, tuple[int, str | N
 def channel_adds_record(*, events: Iterable) -> list[tuple[int, int, dt.datetime]]:
     """Record the stored friend_added events that carry a channel code and give their customers the
     code's tags. `events` have `pk`, `customer_id`, `at` and `channel_code_id` (None when absent).
-    Returns the SOP firings the adds call for (see `channel_sop_firings_placeholder`). Four queries
-    at most, whatever the number of events."""
+    Hands the adds of codes with an SOP template to the SOP engine (`sop_fire_for_channel`: fired
+    when it is an active `channel` template) and returns those firings, `(customer id, template id,
+    at)` sorted. Four queries at most, whatever the number of events, plus the engine's own when a
+    code has a template."""
     adds = [e for e in events if getattr(e, "channel_code_id", None)]
     if not adds:
         return []
@@ -140,15 +143,10 @@ def channel_adds_record(*, events: Iterable) -> list[tuple[int, int, dt.datetime
         [Customer.tags.through(customer_id=c, tag_id=t) for c, t in sorted(customer_tags)], ignore_conflicts=True
     )
     sops = dict(ChannelCode.objects.filter(pk__in=code_ids, sop__isnull=False).values_list("pk", "sop_id"))
-    return channel_sop_firings_placeholder(
-        firings=[(e.customer_id, sops[e.channel_code_id], e.at) for e in adds if e.channel_code_id in sops]
+    firings = sorted(
+        ((e.customer_id, sops[e.channel_code_id], e.at) for e in adds if e.channel_code_id in sops),
+        key=lambda f: (f[2], f[0], f[1]),
     )
-
-
-def channel_sop_firings_placeholder(
-    *, firings: list[tuple[int, int, dt.datetime]]
-) -> list[tuple[int, int, dt.datetime]]:
-    """Where a channel add hands its code's SOP template to the SOP engine: `(customer id, template
-    id, at)` per add, sorted. The engine (trigger `channel`, once per customer) is wired in here; until
-    then this changes nothing and only answers the firings."""
-    return sorted(firings, key=lambda f: (f[2], f[0], f[1]))
+    if firings:
+        sop_fire_for_channel(firings=firings)
+    return firings

@@ -17,6 +17,7 @@ from campaigns.activities.services import referrals_record, referrers_resolve
 from campaigns.alerts.services import alerts_raise_for_events
 from campaigns.channels.services import channel_adds_record, channel_codes_for_events
 from campaigns.models import Group, Script
+from campaigns.sop.engine import sop_after_events
 from customers.events.effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
 from customers.events.parsing import GROUP_EVENTS, EventItem, event_parse
 from customers.models import Customer, Event, EventType, LeadSource, Order
@@ -62,6 +63,7 @@ def events_ingest(*, events: list) -> EventIngestResult:
             channel_adds_record(events=inserted)
             referrals_record(events=inserted)
             alerts_raise_for_events(event_ids=[event.pk for event in inserted])
+            sop_after_events(customer_ids=customer_ids, events=inserted)
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     result.errors = [
         {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}

@@ -29,6 +29,7 @@ from django.core.files import File
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
+from campaigns.sop.engine import sop_after_events
 from customers.imports.readers import ImportFileError, import_file_check_size, import_file_chunks, import_file_inspect
 from customers.imports.rows import CheckedChunk, rows_check
 from customers.imports.staging import ImportStaging, staged_csv
@@ -299,6 +300,7 @@ def _merge(*, job: ImportJob, staging: ImportStaging, counts: dict) -> None:
         ordered = result.ordered_customer_ids
         for start in range(0, len(ordered), STAGE_REFRESH_BATCH):
             customer_stages_refresh(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], cause="import")
+            sop_after_events(customer_ids=ordered[start : start + STAGE_REFRESH_BATCH], events=[])
         created = result.created
         ImportJob.objects.filter(pk=job.pk).update(
             status=ImportJob.Status.DONE,

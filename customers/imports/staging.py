@@ -15,109 +15,25 @@ import pandas as pd
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
+from campaigns.sop.engine import sop_fire_for_import_tags
+from customers.imports.staging_sql import (
+    _CHUNK_TABLES,
+    _COLUMNS,
+    _INSERT_CUSTOMERS,
+    _TABLES,
+    _TEXT_COLUMNS,
+    _UPDATE_CUSTOMERS,
+    _upsert_customers_sql,
+)
 from customers.models import ImportJob, OwnershipPeriod, Tag
 from customers.ownership.allocation import AllocationDealer
 from customers.ownership.services import customers_assign_owner_bulk
 from customers.privacy.import_scope import ImportScope, import_rows_hold
 
-# Phones are staged as their blind index, ciphertext and last-four index only (`customers.privacy`).
-_TABLES = {
-    "import_row": "row_no integer, phone_index varchar(32), phone_encrypted varchar(96), phone_last4 bigint,"
-    " name varchar(100), remark varchar(255),"
-    " order_no varchar(64), amount numeric(12, 2), ordered_at timestamp with time zone, first_of_phone boolean",
-    "import_row_tag": "row_no integer, phone_index varchar(32), tag varchar(64)",
-    "import_row_error": "row_no integer, value varchar(255), phone_encrypted text, reason varchar(255)",
-    "import_tag_id": "tag varchar(64), tag_id bigint",
-    "import_chunk_owner": "row_no integer, staff_id bigint",
-}
-_CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_tag"}
-# A lead chunk on its way to customers_customer (see `ImportStaging.write_customers`).
-_TABLES["import_chunk"] = _TABLES["import_row"]
-_TABLES["import_chunk_tag"] = _TABLES["import_row_tag"]
-_COLUMNS = {
-    "import_row": (
-        "row_no",
-        "phone_index",
-        "phone_encrypted",
-        "phone_last4",
-        "name",
-        "remark",
-        "order_no",
-        "amount",
-        "ordered_at",
-        "first_of_phone",
-    ),
-    "import_row_tag": ("row_no", "phone_index", "tag"),
-    "import_row_error": ("row_no", "value", "phone_encrypted", "reason"),
-    "import_tag_id": ("tag", "tag_id"),
-    "import_chunk_owner": ("row_no", "staff_id"),
-}
-_COLUMNS["import_chunk"] = _COLUMNS["import_row"]
-_COLUMNS["import_chunk_tag"] = _COLUMNS["import_row_tag"]
 logger = logging.getLogger(__name__)
-_INSERT_CUSTOMERS = (
-    "INSERT INTO customers_customer"
-    " (phone_encrypted, phone_index, phone_last4, name, remark, source_id, stage, created_at, updated_at)"
-    " SELECT r.phone_encrypted, r.phone_index, r.phone_last4, r.name, r.remark, %s, 'lead', %s, %s FROM import_row r"
-    " WHERE r.first_of_phone"
-    " AND NOT EXISTS (SELECT 1 FROM customers_customer c WHERE c.phone_index = r.phone_index)"
-    # Index order keeps the inserts into the phone index sequential (a million random inserts into a
-    # B-tree larger than the buffer cache is the slowest part of a big import otherwise).
-    " ORDER BY r.phone_index ON CONFLICT DO NOTHING"
-)
-# Existing customers (before any row is inserted): name and remark filled only where empty.
-_UPDATE_CUSTOMERS = (
-    "UPDATE customers_customer SET"
-    " name = CASE WHEN customers_customer.name = '' THEN r.name ELSE customers_customer.name END,"
-    " remark = CASE WHEN customers_customer.remark = '' THEN r.remark"
-    " ELSE customers_customer.remark END,"
-    " updated_at = %s"
-    " FROM import_row r WHERE r.phone_index = customers_customer.phone_index"
-    " AND r.first_of_phone"
-    " AND ((customers_customer.name = '' AND r.name <> '')"
-    " OR (customers_customer.remark = '' AND r.remark <> ''))"
-)
-_TEXT_COLUMNS = {"phone_index", "phone_encrypted", "name", "remark", "order_no", "tag", "value", "reason"}
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
 ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to another customer"
-
-
-def _upsert_customers_sql(*, dealt: bool) -> str:
-    """Write the customers of a lead chunk on PostgreSQL (`ImportStaging.write_customers`); answers
-    (created, created without an owner).
-
-    One statement inserts the new customers in blind-index order and fills the empty name and remark of
-    existing ones, so each phone is looked up once; the rows it inserted are those with `xmax = 0` (an
-    updated row carries the updating transaction's id). `dealt`: the new customers get their owners
-    from `import_chunk_owner`, each with an ownership period opened in the same statement.
-    """
-    owner, join, periods = "NULL", "", ""
-    if dealt:
-        owner = "o.staff_id"
-        join = " LEFT JOIN import_chunk_owner o ON o.row_no = r.row_no"
-        periods = (
-            ", periods AS (INSERT INTO customers_ownershipperiod"
-            " (customer_id, staff_id, started_at, cause, changed_by_id)"
-            " SELECT id, owner_id, %(now)s, %(cause)s, %(changed_by)s FROM written"
-            " WHERE created AND owner_id IS NOT NULL)"
-        )
-    return (
-        "WITH written AS ("  # noqa: S608 (fixed statement text; the values are parameters)
-        " INSERT INTO customers_customer AS c"
-        " (phone_encrypted, phone_index, phone_last4, name, remark, source_id, owner_id, stage, created_at, updated_at)"
-        " SELECT r.phone_encrypted, r.phone_index, r.phone_last4, r.name, r.remark, %(source)s,"
-        f" {owner}, 'lead', %(now)s, %(now)s FROM import_chunk r{join}"
-        " WHERE r.first_of_phone ORDER BY r.phone_index"
-        " ON CONFLICT (phone_index) DO UPDATE SET"
-        " name = CASE WHEN c.name = '' THEN excluded.name ELSE c.name END,"
-        " remark = CASE WHEN c.remark = '' THEN excluded.remark ELSE c.remark END,"
-        " updated_at = excluded.updated_at"
-        " WHERE (c.name = '' AND excluded.name <> '') OR (c.remark = '' AND excluded.remark <> '')"
-        " RETURNING c.id, c.owner_id, c.xmax = 0 AS created)"
-        f"{periods}"
-        " SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE created AND owner_id IS NULL) FROM written"
-    )
 
 
 @dataclass
@@ -370,6 +286,7 @@ class ImportStaging:
             # that would read all of customers_customer_tags for every chunk of a pipelined run.
             " WHERE TRUE ORDER BY c.id, m.tag_id ON CONFLICT DO NOTHING"
         )
+        sop_fire_for_import_tags(staging_table=tags)
 
     def _merge_orders(self, cursor, job: ImportJob) -> tuple[int, list[int]]:
         cursor.execute(

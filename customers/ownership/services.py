@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from django.db import connection, transaction
 
+from campaigns.sop.completion import sop_tasks_follow_owner
 from customers.models import Customer, OwnershipPeriod
 
 
@@ -48,6 +49,7 @@ def customers_assign_owner(
         by_owner.setdefault(sid, []).append(cid)
     for sid, cids in by_owner.items():
         Customer.objects.filter(pk__in=cids).update(owner_id=sid)
+    sop_tasks_follow_owner(customer_ids=changed)
     return len(changed)
 
 
@@ -102,4 +104,5 @@ def customers_assign_owner_bulk(
         )
         changed = cursor.rowcount
         cursor.execute("DROP TABLE owner_assignment")
+    sop_tasks_follow_owner()
     return changed

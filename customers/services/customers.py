@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns.sop.engine import sop_after_hand_edit
 from customers.models import Customer, OwnershipPeriod, StageTransition
 from customers.ownership.services import customers_assign_owner
 from staff.models import Staff
@@ -67,4 +68,5 @@ def customer_update(*, customer: Customer, data: Mapping[str, Any], changed_by) 
             changed_by=changed_by,
         )
         customer.owner = new_owner
+    sop_after_hand_edit(customer=customer, old_stage=locked.stage, at=now)
     return customer

@@ -7,6 +7,7 @@ only `#page-body`; without JavaScript they are plain GET links.
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from campaigns.sop.selectors import sop_board_for
 from metrics.dashboard import exports, pages, reports
 
 
@@ -40,7 +41,7 @@ def staff_board(request):
     return render(
         request,
         "dashboard/staff_board.html",
-        {**data, "date_from": date_from, "date_to": date_to, "range_error": error},
+        {**data, **sop_board_for(user=request.user, date_from=date_from, date_to=date_to), "range_error": error},
     )
 
 

@@ -141,12 +141,12 @@ def remark_compliance(*, staff: Staff) -> dict:
 
 
 def sop_on_time(*, staff: Staff, date_from: dt.date, date_to: dt.date) -> dict:
-    """SOP tasks due in the range (local days) and how many were done by their due time."""
+    """SOP tasks due in the range (local days) and how many were done by the end of their due day."""
     start, end = day_bounds(date_from, days=(date_to - date_from).days + 1)
     counts = SopTask.objects.filter(staff=staff, due_at__gte=start, due_at__lt=end).aggregate(
         due=Count("pk"),
-        done_on_time=Count("pk", filter=Q(done_at__lte=F("due_at"))),
-        done_late=Count("pk", filter=Q(done_at__gt=F("due_at"))),
+        done_on_time=Count("pk", filter=Q(done_at__lt=F("deadline"))),
+        done_late=Count("pk", filter=Q(done_at__gte=F("deadline"))),
     )
     counts["open"] = counts["due"] - counts["done_on_time"] - counts["done_late"]
     counts["share"] = counts["done_on_time"] / counts["due"] if counts["due"] else None

@@ -11,10 +11,10 @@ from django.urls import clear_url_caches
 from django.utils import timezone
 
 import sitadmin.urls
-from campaigns.models import SopTask
 from customers.imports.services import import_job_create
 from customers.models import OwnershipPeriod, StageTransition
 from customers.ownership.services import customers_assign_owner
+from tests.campaigns.sop.factories import task as sop_task
 from tests.customers.factories import CustomerFactory, LeadSourceFactory, TagFactory
 from tests.staff.factories import StaffFactory, TeamFactory
 
@@ -93,7 +93,7 @@ def test_detail_shows_stage_and_ownership_history(manager, operator, customers):
     ownership = html.split('data-testid="ownership"')[1].split("</table>")[0]
     assert ownership.count("<tr>") == 3  # header + two periods
     assert "至今" in ownership
-    stages = html.split('data-testid="stages"')[1].split("</table>")[0]
+    stages = html.split('data-testid="timeline"')[1].split("</table>")[0]
     assert "已加粉" in stages
 
 
@@ -111,12 +111,10 @@ def test_operator_home_lists_todays_sop_tasks(operator, customers):
     mine, _ = customers
     now = timezone.localtime()
     today_noon = now.replace(hour=12, minute=0, second=0, microsecond=0)
-    SopTask.objects.create(staff=operator, customer=mine, title="今天回访", due_at=today_noon)
-    SopTask.objects.create(staff=operator, title="明天发群公告", due_at=today_noon + dt.timedelta(days=1))
-    SopTask.objects.create(staff=operator, title="上周没做完", due_at=today_noon - dt.timedelta(days=7))
-    SopTask.objects.create(
-        staff=operator, title="上周做完了", due_at=today_noon - dt.timedelta(days=7), done_at=today_noon
-    )
+    sop_task(staff=operator, customer=mine, content="今天回访", due_at=today_noon)
+    sop_task(staff=operator, content="明天发群公告", due_at=today_noon + dt.timedelta(days=1))
+    sop_task(staff=operator, content="上周没做完", due_at=today_noon - dt.timedelta(days=7))
+    sop_task(staff=operator, content="上周做完了", due_at=today_noon - dt.timedelta(days=7), done_at=today_noon)
     html = browser_for(operator).get("/").content.decode()
     assert "今天回访" in html
     assert "上周没做完" in html  # overdue and still open

@@ -85,6 +85,9 @@ def test_a_past_broadcast_is_sent_at_once_one_task_per_owner(
     tasks = SopTask.objects.order_by("staff__user__username")
     assert [(t.staff.user.username, t.due_at) for t in tasks] == [("ann", AT), ("bob", AT), ("zoe", AT)]
     ann_task = tasks[0]
+    assert (ann_task.action, ann_task.template_id, ann_task.customer_id) == ("broadcast", None, None)
+    assert ann_task.content.startswith("会员日8折") and "2 位客户" in ann_task.content
+    assert ann_task.trigger_at == AT and ann_task.deadline > AT
     assert {r.customer.phone for r in BroadcastRecipient.objects.filter(task=ann_task).select_related("customer")} == {
         "13800000001",
         "13800000002",

@@ -193,5 +193,36 @@ def test_channel_fields_cost_the_same_queries_for_10_or_500_adds(amy, live_code)
         with CaptureQueriesContext(connection) as queries:
             assert events_ingest(events=batch(size, prefix)).accepted == size
         counts.append(len(queries))
-    assert counts[1] == counts[2] <= 36
+    # 36 before the SOP engine; its active channel templates are one more query (none with no firings).
+    assert counts[1] == counts[2] <= 37
     assert ChannelAdd.objects.count() == 500
+
+
+@pytest.mark.django_db
+def test_friend_added_through_a_code_with_a_channel_template_gives_its_owner_the_tasks(amy, live_code):
+    from campaigns.sop.models import SopTask
+    from tests.campaigns.sop.factories import template
+
+    live_code.sop = template(
+        "live-welcome",
+        trigger={"kind": "channel"},
+        steps=[
+            {"day": 0, "time": "18:00", "action": "private_message", "content": "欢迎 {name}"},
+            {"day": 1, "time": "09:00", "action": "call", "content": "回访"},
+        ],
+    )
+    live_code.save()
+    assert events_ingest(events=[_add("a1", "13800000001", channel_code="live")]).accepted == 1
+    customer = Customer.objects.get(phone_index=phone_index("13800000001"))
+    assert customer.owner_id == amy.pk
+    tasks = SopTask.objects.filter(customer=customer).order_by("step")
+    assert [(t.template_id, t.step, t.staff_id, t.action) for t in tasks] == [
+        (live_code.sop_id, 0, amy.pk, "private_message"),
+        (live_code.sop_id, 1, amy.pk, "call"),
+    ]
+    # The same add again (another event id) fires nothing more: a template fires once per customer.
+    assert events_ingest(events=[_add("a2", "13800000001", channel_code="live")]).accepted == 1
+    assert SopTask.objects.filter(customer=customer).count() == 2
+    # An add without a code is no channel add: the template stays quiet for a new customer.
+    assert events_ingest(events=[_add("a3", "13800000002")]).accepted == 1
+    assert not SopTask.objects.filter(customer__phone_index=phone_index("13800000002")).exists()

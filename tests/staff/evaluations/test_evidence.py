@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from campaigns.models import SopTask
 from staff.evaluations.evidence import remark_complies, remark_pattern
 from staff.models import Staff
+from tests.campaigns.sop.factories import task as sop_task
 from tests.customers.factories import CustomerFactory
 from tests.metrics.factories import DailyKpiFactory, KpiComputationFactory
 from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
@@ -123,14 +123,14 @@ def case(team, team_lead, operator):
     tasks = [
         (at(1, 10), at(1, 9)),  # on time
         (at(1, 18), at(1, 18)),  # done exactly at the due time: on time
-        (at(2, 12), at(2, 13)),  # late
+        (at(2, 12), at(3, 0, 5)),  # done after its due day ended: late
         (at(2, 23, 30), None),  # open
         (at(3, 0, 30), at(3, 0, 10)),  # due after the cycle (local time): not counted
         (dt.datetime(2026, 10, 31, 23, 59, tzinfo=SH), None),  # due before the cycle: not counted
     ]
     for due, done in tasks:
-        SopTask.objects.create(staff=operator, title="回访", due_at=due, done_at=done)
-    SopTask.objects.create(staff=op2, title="回访", due_at=at(1, 10), done_at=None)
+        sop_task(staff=operator, due_at=due, done_at=done)
+    sop_task(staff=op2, due_at=at(1, 10), done_at=None)
     return cycle
 
 

@@ -1,0 +1,135 @@
+"""Validation and shape of SOP templates, tasks and the on-time report."""
+
+import re
+
+from rest_framework import serializers
+
+from campaigns.models import Group
+from campaigns.sop.engine import STAGE_RANK
+from campaigns.sop.models import SopTask, SopTaskStatus, SopTemplate
+from campaigns.sop.selectors import task_content_rendered
+from customers.models import Tag
+
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+STEP_ACTIONS = ["private_message", "group_message", "call", "tag"]
+
+
+class StepSerializer(serializers.Serializer):
+    day = serializers.IntegerField(min_value=0, max_value=365)
+    time = serializers.CharField()
+    action = serializers.ChoiceField(choices=STEP_ACTIONS)
+    content = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
+
+    def validate_time(self, value: str) -> str:
+        if not _TIME.match(value):
+            raise serializers.ValidationError("需要 HH:MM 格式的时间 a time as HH:MM is expected.")
+        return value
+
+
+class TriggerSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=SopTemplate.TriggerKind.choices)
+    stage = serializers.CharField(required=False)
+    group = serializers.CharField(required=False, allow_null=True)
+    tag = serializers.CharField(required=False)
+
+    def validate(self, attrs: dict) -> dict:
+        kind = attrs["kind"]
+        if kind == SopTemplate.TriggerKind.STAGE:
+            stage = attrs.get("stage")
+            if stage not in STAGE_RANK:
+                raise serializers.ValidationError(
+                    {"stage": f"未知或不可作触发的阶段 unknown stage (one of {', '.join(STAGE_RANK)})."}
+                )
+            return {"kind": kind, "stage": stage}
+        if kind == SopTemplate.TriggerKind.GROUP_JOINED:
+            code = attrs.get("group")
+            if code is None:
+                return {"kind": kind, "group": None, "group_id": None}
+            group = Group.objects.filter(code=code).first()
+            if group is None:
+                raise serializers.ValidationError({"group": f"没有这个社群 no group with code {code}."})
+            return {"kind": kind, "group": code, "group_id": group.pk}
+        if kind == SopTemplate.TriggerKind.TAG:
+            code = attrs.get("tag")
+            tag = Tag.objects.filter(code=code).first() if code else None
+            if tag is None:
+                raise serializers.ValidationError({"tag": f"没有这个标签 no tag with code {code}."})
+            return {"kind": kind, "tag": code, "tag_id": tag.pk}
+        return {"kind": kind}
+
+
+class SopTemplateSerializer(serializers.ModelSerializer):
+    trigger = TriggerSerializer()
+    steps = StepSerializer(many=True, allow_empty=False)
+
+    class Meta:
+        model = SopTemplate
+        fields = ["code", "name", "description", "active", "active_from", "trigger", "steps", "created_at"]
+        read_only_fields = ["created_at"]
+        extra_kwargs = {"active_from": {"required": False, "allow_null": True}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["trigger"] = {k: v for k, v in (instance.trigger or {}).items() if not k.endswith("_id")}
+        return data
+
+
+class SopTaskSerializer(serializers.ModelSerializer):
+    template = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    staff = serializers.SerializerMethodField()
+    content = serializers.SerializerMethodField()
+    done_by = serializers.CharField(read_only=True)
+    status = serializers.CharField(source="status_code", read_only=True)
+
+    class Meta:
+        model = SopTask
+        fields = [
+            "id",
+            "template",
+            "step",
+            "customer",
+            "group",
+            "staff",
+            "action",
+            "content",
+            "trigger_at",
+            "due_at",
+            "done_at",
+            "done_by",
+            "status",
+        ]
+
+    def get_staff(self, task) -> str | None:
+        return task.staff.user.username if task.staff_id else None
+
+    def get_content(self, task) -> str:
+        return task_content_rendered(task=task)
+
+
+class SopTaskFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=SopTaskStatus.choices, required=False)
+    staff = serializers.CharField(required=False)
+    customer = serializers.IntegerField(required=False)
+    due_from = serializers.DateField(required=False)
+    due_to = serializers.DateField(required=False)
+
+
+class SopReportFilterSerializer(serializers.Serializer):
+    date_from = serializers.DateField()
+    date_to = serializers.DateField()
+
+    def validate(self, attrs):
+        if attrs["date_to"] < attrs["date_from"]:
+            raise serializers.ValidationError({"date_to": "不能早于 date_from must not be after date_to."})
+        return attrs
+
+
+class SopReportRowSerializer(serializers.Serializer):
+    staff = serializers.CharField()
+    name = serializers.CharField()
+    due = serializers.IntegerField()
+    done_on_time = serializers.IntegerField()
+    done_late = serializers.IntegerField()
+    open = serializers.IntegerField()
+    on_time_rate = serializers.FloatField(allow_null=True)
