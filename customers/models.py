@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.db import models
 
+from .tagging.models import CustomerTag  # noqa: F401 (registered with the app)
+
 
 class LeadSource(models.Model):
     class Kind(models.TextChoices):
@@ -72,7 +74,7 @@ class Customer(models.Model):
         "staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers", db_index=False
     )
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LEAD)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers", through="CustomerTag")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 
