@@ -21,7 +21,14 @@ from .factories import CustomerFactory, GroupFactory, ScriptFactory, StaffFactor
 pytestmark = pytest.mark.django_db
 
 APPS = ("customers", "staff", "campaigns", "metrics")
-MODELS = [model for app in APPS for model in apps.get_app_config(app).get_models()]
+# CustomerTag is the link table of Customer.tags, edited on the customer's page; the admin cannot list
+# a model whose primary key is composite.
+MODELS = [
+    model
+    for app in APPS
+    for model in apps.get_app_config(app).get_models()
+    if model._meta.label != "customers.CustomerTag"
+]
 
 
 @pytest.fixture
