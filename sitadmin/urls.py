@@ -27,6 +27,7 @@ FEATURES = (
     "campaigns.archive.urls",
     "metrics.api.urls",
     "metrics.dashboard.urls",
+    "sitadmin.health.urls",
 )
 _modules = [import_module(name) for name in FEATURES]
 

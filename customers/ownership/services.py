@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from django.db import connection, transaction
 
 from customers.models import Customer, OwnershipPeriod
+from sitadmin.bulk import rows_update
 
 
 @transaction.atomic
@@ -24,9 +25,9 @@ def customers_assign_owner(
 ) -> int:
     """Give each customer id its new owner's staff id (None: no owner), from `at` on.
 
-    Set-based: one update closes the open periods, one insert opens the new ones, one update per
-    distinct new owner moves `Customer.owner`. Customers already owned by the given staff are left
-    alone. Returns how many customers changed owner.
+    Set-based: one update closes the open periods, one insert opens the new ones, one update moves
+    `Customer.owner` (one statement whatever the number of distinct owners). Customers already owned
+    by the given staff are left alone. Returns how many customers changed owner.
     """
     if not assignments:
         return 0
@@ -43,11 +44,7 @@ def customers_assign_owner(
         ],
         batch_size=5000,
     )
-    by_owner: dict[int | None, list[int]] = {}
-    for cid, sid in changed.items():
-        by_owner.setdefault(sid, []).append(cid)
-    for sid, cids in by_owner.items():
-        Customer.objects.filter(pk__in=cids).update(owner_id=sid)
+    rows_update(model=Customer, columns=["id", "owner_id"], rows=[[cid, sid] for cid, sid in sorted(changed.items())])
     return len(changed)
 
 
