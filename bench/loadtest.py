@@ -46,6 +46,7 @@ def seed() -> dict:
 
     from campaigns.models import Group, Script
     from customers.models import LeadSource
+    from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
     from staff.models import Staff, Team
     from tests.staff.factories import StaffFactory
 
@@ -65,11 +66,15 @@ def seed() -> dict:
     with connection.cursor() as cursor:
         raw = cursor.connection.cursor()
         rows = dashboard._load(raw, last_day=yesterday, usernames=usernames, team_codes=[t.code for t in teams])
+        # Phones are stored encrypted, with their blind index and last-four index beside them.
+        phones = [f"135{n:08d}" for n in range(SEEDED_CUSTOMERS)]
+        columns = zip(phones_encrypt(phones), phones_index(phones), phones_last4_index(phones), strict=True)
         with raw.copy(
-            "COPY customers_customer (phone, name, remark, source_id, stage, created_at, updated_at) FROM STDIN"
+            "COPY customers_customer (phone_encrypted, phone_index, phone_last4, name, remark, source_id, stage,"
+            " created_at, updated_at) FROM STDIN"
         ) as copy:
-            for n in range(SEEDED_CUSTOMERS):
-                copy.write_row((f"135{n:08d}", "", "", source_id, "lead", now, now))
+            for encrypted, index, last4 in columns:
+                copy.write_row((encrypted, index, last4, "", "", source_id, "lead", now, now))
         cursor.execute("ANALYZE")
     print(f"seeded {rows:,} daily KPI rows, {SEEDED_CUSTOMERS:,} customers, {len(usernames)} staff")
 
@@ -181,7 +186,7 @@ def report(*, stats: dict[str, dict], posted: dict) -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*), COUNT(DISTINCT client_id) FROM customers_event")
         stored, distinct = cursor.fetchone()
-        cursor.execute("SELECT COUNT(*) - COUNT(DISTINCT phone) FROM customers_customer")
+        cursor.execute("SELECT COUNT(*) - COUNT(DISTINCT phone_index) FROM customers_customer")
         (twin_phones,) = cursor.fetchone()
     window = (posted["last"] or 0) - (posted["first"] or 0)
     rate = stored / window if window > 0 else 0.0
