@@ -4,8 +4,10 @@ PY := .venv/bin/python
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sitadmin
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
+LOADTEST_PORT ?= 8765
+LOADTEST_SECONDS ?= 60
 
-.PHONY: run test lint bench worker beat
+.PHONY: run test lint bench worker beat loadtest
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -44,3 +46,8 @@ worker: .venv/.installed
 
 beat: .venv/.installed
 	.venv/bin/celery -A sitadmin beat -l info
+
+# gunicorn (sitadmin/gunicorn.conf.py) on 127.0.0.1:$(LOADTEST_PORT) against a fresh PostgreSQL database
+# `sitadmin_loadtest` on the server of $(PG_URL), driven by locust for $(LOADTEST_SECONDS) s; see bench/loadtest.py.
+loadtest: .venv/.installed
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/loadtest.py --port $(LOADTEST_PORT) --seconds $(LOADTEST_SECONDS)

@@ -34,11 +34,25 @@ GROUPS = 50
 CALLS = 30
 
 
+# The daily KPI columns in the order the rows below are built (COPY names them, so the table's own
+# column order, the metric catalogue's, does not matter).
+_ROW_COUNTS = (
+    "requests", "requests_converted", "new_fans", "new_fans_grouped", "fans_total", "group_members",
+    "active_customers", "speakers", "lost", "chats", "chats_replied", "orders", "revenue", "buyers", "headcount",
+    "joins", "leaves", "requests_converted_d0", "new_fans_grouped_d0", "speakers_7d",
+)  # fmt: skip
+_ROW_RATES = (
+    "fan_rate", "group_join_rate", "activity_rate", "speaking_rate", "reply_rate", "first_reply_minutes",
+    "revenue_per_head", "fans_per_head", "fan_rate_d0", "group_join_rate_d0", "speaking_rate_7d",
+)  # fmt: skip
+
+
 def _kpi_columns() -> sql.Composable:
-    """The daily KPI table's columns in the order the rows below are built: the model's metric order."""
+    """The daily KPI table's columns in the order the rows below are built."""
     from metrics.models import COUNT_METRICS, RATE_METRICS  # once Django is set up
 
-    names = ("date", "dimension", "key", *COUNT_METRICS, *RATE_METRICS, "computed_at")
+    assert set(_ROW_COUNTS) == set(COUNT_METRICS) and set(_ROW_RATES) == set(RATE_METRICS), "bench rows out of date"
+    names = ("date", "dimension", "key", *_ROW_COUNTS, *_ROW_RATES, "computed_at")
     return sql.SQL(", ").join(map(sql.Identifier, names))
 
 

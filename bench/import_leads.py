@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/import_leads.py [--rows 1000000] [--allocation none]
 
-Creates a fresh database `sitadmin_bench_imports` on the server of `DATABASE_URL` (default
+Creates a fresh database `sitadmin_bench_imports` (`--database`) on the server of `DATABASE_URL` (default
 postgres://postgres@127.0.0.1:5432/sitadmin) and migrates it. Generates a CSV (phone, name, tags,
 remark) with 10% repeated phones, 2% bad ones and tags on 20% of the rows (`--tagged-share`), then
 measures in the same run:
@@ -122,11 +122,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--allocation", default="none", choices=["none", "round_robin", "weighted", "capacity"])
     parser.add_argument("--tagged-share", type=float, default=0.2, help="share of rows naming 1 or 2 tags")
-    parser.add_argument("--db", default=BENCH_DB, help="name of the benchmark database (dropped and made anew)")
+    parser.add_argument("--database", default=BENCH_DB, help="name of the database made anew for the run")
     parser.add_argument("--sop", action="store_true", help="two active SOP templates (stage fan, group joined)")
     args = parser.parse_args()
 
-    django_setup(database_url=bench_database_url(args.db, fresh=True))
+    django_setup(database_url=bench_database_url(args.database, fresh=True))
     bench_world()
     if args.sop:
         _sop_templates()

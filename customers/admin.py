@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
 
 from customers.models import (
     Customer,
@@ -105,6 +106,16 @@ class CustomerAdmin(admin.ModelAdmin):
     autocomplete_fields = ["tags"]
     readonly_fields = ["owner", "stage", "created_at", "updated_at"]
     inlines = [StageTransitionInline, OwnershipPeriodInline]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The admin leaves out a many-to-many with its own link model; CustomerTag is a bare link
+        # (no columns of its own), so the tags are edited as before.
+        if db_field.name == "tags":
+            kwargs.setdefault(
+                "widget", AutocompleteSelectMultiple(db_field, self.admin_site, using=kwargs.get("using"))
+            )
+            return db_field.formfield(**kwargs)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     @admin.display(description="手机号 phone")
     def masked_phone(self, obj: Customer) -> str:

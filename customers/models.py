@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 
 from customers.privacy.models import EncryptedPhone
+from customers.tagging.models import CustomerTag  # noqa: F401 (registered with the customers app)
 from customers.wecom.models import WecomCallback  # noqa: F401  (registered with the customers app)
 from staff.models import AllocationRule
 
@@ -75,7 +76,7 @@ class Customer(EncryptedPhone, models.Model):
         "staff.Staff", null=True, blank=True, on_delete=models.SET_NULL, related_name="customers", db_index=False
     )
     stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.LEAD)
-    tags = models.ManyToManyField(Tag, blank=True, related_name="customers")
+    tags = models.ManyToManyField(Tag, blank=True, related_name="customers", through="CustomerTag")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(auto_now=True)
 

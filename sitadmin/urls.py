@@ -28,6 +28,7 @@ FEATURES = (
     "campaigns.sop.urls",
     "metrics.api.urls",
     "metrics.dashboard.urls",
+    "sitadmin.health.urls",
 )
 _modules = [import_module(name) for name in FEATURES]
 

@@ -9,7 +9,7 @@ store each event once.
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,6 +27,8 @@ from sitadmin.bulk import rows_insert_ignoring_conflicts, rows_update
 from staff.models import Staff
 
 UNKNOWN_SOURCE_CODE = "unknown"
+DEADLOCK_DETECTED = "40P01"
+DEADLOCK_ATTEMPTS = 3
 
 
 @dataclass
@@ -41,7 +43,6 @@ class EventIngestResult:
 
 def events_ingest(*, events: list) -> EventIngestResult:
     """Store the valid events of `events` (dicts as in docs/domain.md §Events) and report the rest by index."""
-    result = EventIngestResult()
     items: list[EventItem] = []
     errors: dict[int, list[str]] = {}
     for index, raw in enumerate(events):
@@ -50,6 +51,28 @@ def events_ingest(*, events: list) -> EventIngestResult:
             errors[index] = problems
         else:
             items.append(item)
+    parse_errors = errors
+    # A batch's own transaction is tried again when PostgreSQL broke a lock cycle with another batch
+    # by cancelling it (nothing of it was stored); inside a caller's transaction it cannot be.
+    attempts = 1 if transaction.get_connection().in_atomic_block else DEADLOCK_ATTEMPTS
+    for attempt in range(1, attempts + 1):
+        result = EventIngestResult()
+        errors = {index: list(problems) for index, problems in parse_errors.items()}
+        try:
+            _items_write(items=items, errors=errors, result=result)
+            break
+        except OperationalError as exc:
+            if attempt == attempts or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
+                raise
+    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    result.errors = [
+        {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
+        for index, problems in sorted(errors.items())
+    ]
+    return result
+
+
+def _items_write(*, items: list[EventItem], errors: dict[int, list[str]], result: EventIngestResult) -> None:
     with transaction.atomic():
         items = _items_resolve(items=items, errors=errors, result=result)
         inserted, stored_meanwhile = _events_store(items=items, errors=errors)
@@ -64,12 +87,6 @@ def events_ingest(*, events: list) -> EventIngestResult:
             referrals_record(events=inserted)
             alerts_raise_for_events(event_ids=[event.pk for event in inserted])
             sop_after_events(customer_ids=customer_ids, events=inserted)
-    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
-    result.errors = [
-        {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
-        for index, problems in sorted(errors.items())
-    ]
-    return result
 
 
 def _items_resolve(
@@ -173,10 +190,13 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
     # Customers are found by the phone's blind index: the number itself is stored only encrypted.
     index_of = dict(zip(phones, phones_index(phones), strict=True))
     external_ids = {item.external_id for item in items if item.external_id}
+    # Locked, in id order, until the batch commits: a concurrent batch naming the same customers
+    # waits here and then reads this one's events, owner and stage rather than deciding beside it.
     existing = list(
-        Customer.objects.filter(Q(phone_index__in=index_of.values()) | Q(external_id__in=external_ids)).only(
-            "pk", "phone_encrypted", "phone_index", "phone_last4", "external_id", "source_id"
-        )
+        Customer.objects.filter(Q(phone_index__in=index_of.values()) | Q(external_id__in=external_ids))
+        .only("pk", "phone_encrypted", "phone_index", "phone_last4", "external_id", "source_id")
+        .order_by("pk")
+        .select_for_update(of=("self",))
     )
     by_phone = {c.phone_index: c for c in existing if c.phone_index}
     by_external = {c.external_id: c for c in existing if c.external_id}
@@ -218,12 +238,18 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
         ],
     )
     if new:
-        # A customer created meanwhile by a concurrent batch is skipped here and found below.
+        # A customer created meanwhile by a concurrent batch is skipped here and found below. Inserted in
+        # phone (index) order, so that two batches creating the same phones wait for each other, never in a circle.
+        new.sort(key=lambda c: (c.phone_index or "", c.external_id or ""))
         Customer.objects.bulk_create(new, batch_size=BULK_BATCH_SIZE, ignore_conflicts=True)
         new_phones = {c.phone_index for c in new if c.phone_index}
         new_external = {c.external_id for c in new if c.external_id}
-        fresh = Customer.objects.filter(Q(phone_index__in=new_phones) | Q(external_id__in=new_external)).values_list(
-            "pk", "phone_index", "external_id"
+        # Those a concurrent batch created are locked too, once it has committed them.
+        fresh = (
+            Customer.objects.filter(Q(phone_index__in=new_phones) | Q(external_id__in=new_external))
+            .order_by("pk")
+            .select_for_update(of=("self",))
+            .values_list("pk", "phone_index", "external_id")
         )
         pk_by_phone = {index: pk for pk, index, _ in fresh if index}
         pk_by_external = {ext: pk for pk, _, ext in fresh if ext}
@@ -273,6 +299,8 @@ def _events_store(*, items: list[EventItem], errors: dict[int, list[str]]) -> tu
         ]
         for item in items
     ]
+    # In id order: two batches sharing ids wait for each other's rows in the same order.
+    rows.sort(key=lambda row: row[0])
     stored = dict(
         (client_id, pk)
         for pk, client_id in rows_insert_ignoring_conflicts(
@@ -291,7 +319,7 @@ def _events_store(*, items: list[EventItem], errors: dict[int, list[str]]) -> tu
             for (order_no,) in rows_insert_ignoring_conflicts(
                 model=Order,
                 columns=["order_no", "customer_id", "amount", "ordered_at", "event_id"],
-                rows=[[e.order_no, e.customer_id, e.amount, e.at, e.pk] for e in orders],
+                rows=sorted([e.order_no, e.customer_id, e.amount, e.at, e.pk] for e in orders),
                 conflict="order_no",
                 returning=["order_no"],
             )

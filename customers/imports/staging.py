@@ -278,12 +278,12 @@ class ImportStaging:
         cursor.execute("DELETE FROM import_tag_id")
         self.write("import_tag_id", pd.DataFrame(sorted(tag_ids.items()), columns=["tag", "tag_id"]))
         cursor.execute(
-            "INSERT INTO customers_customer_tags (customer_id, tag_id)"  # noqa: S608 (a staging table's name)
+            "INSERT INTO customers_customertag (customer_id, tag_id)"  # noqa: S608 (a staging table's name)
             f" SELECT DISTINCT c.id, m.tag_id FROM {tags} t"
             " JOIN import_tag_id m ON m.tag = t.tag"
             " JOIN customers_customer c ON c.phone_index = t.phone_index"
-            # Links the customer has already are skipped by the unique constraint, not by an anti-join:
-            # that would read all of customers_customer_tags for every chunk of a pipelined run.
+            # Links the customer has already are skipped by the primary key, not by an anti-join:
+            # that would read all of customers_customertag for every chunk of a pipelined run.
             " WHERE TRUE ORDER BY c.id, m.tag_id ON CONFLICT DO NOTHING"
         )
         sop_fire_for_import_tags(staging_table=tags)

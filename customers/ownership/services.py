@@ -13,6 +13,7 @@ from django.db import connection, transaction
 
 from campaigns.sop.completion import sop_tasks_follow_owner
 from customers.models import Customer, OwnershipPeriod
+from sitadmin.bulk import rows_update
 
 
 @transaction.atomic
@@ -25,9 +26,9 @@ def customers_assign_owner(
 ) -> int:
     """Give each customer id its new owner's staff id (None: no owner), from `at` on.
 
-    Set-based: one update closes the open periods, one insert opens the new ones, one update per
-    distinct new owner moves `Customer.owner`. Customers already owned by the given staff are left
-    alone. Returns how many customers changed owner.
+    Set-based: one update closes the open periods, one insert opens the new ones, one update moves
+    `Customer.owner` (one statement whatever the number of distinct owners). Customers already owned
+    by the given staff are left alone. Returns how many customers changed owner.
     """
     if not assignments:
         return 0
@@ -44,11 +45,7 @@ def customers_assign_owner(
         ],
         batch_size=5000,
     )
-    by_owner: dict[int | None, list[int]] = {}
-    for cid, sid in changed.items():
-        by_owner.setdefault(sid, []).append(cid)
-    for sid, cids in by_owner.items():
-        Customer.objects.filter(pk__in=cids).update(owner_id=sid)
+    rows_update(model=Customer, columns=["id", "owner_id"], rows=[[cid, sid] for cid, sid in sorted(changed.items())])
     sop_tasks_follow_owner(customer_ids=changed)
     return len(changed)
 

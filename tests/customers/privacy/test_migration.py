@@ -9,13 +9,13 @@ from customers.privacy.crypto import phone_decrypt, phone_index, phone_last4_ind
 from customers.privacy.keys import keyring
 
 BEFORE = [("customers", "0007_phone_encrypted_columns")]
-AFTER = [("customers", "0009_phone_plain_removed")]
+AFTER = None  # every app's latest migration: the tables the other tests expect
 
 
 def _migrate(targets) -> None:
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    executor.migrate(targets)
+    executor.migrate(targets if targets is not None else executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

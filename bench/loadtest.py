@@ -1,0 +1,230 @@
+"""Load test: gunicorn on loopback, locust headless, then the stored events counted.
+
+    make loadtest                      # LOADTEST_PORT=8765, LOADTEST_SECONDS=60
+    .venv/bin/python bench/loadtest.py [--port 8765] [--seconds 60] [--workers N] [--database NAME]
+
+1. A fresh PostgreSQL database (`sitadmin_loadtest` on the server of `DATABASE_URL`), migrated;
+   100 staff in 10 teams, a manager, 4 lead sources, 10 scripts, 50 groups, 100,000 customers and a
+   year of daily KPI rows (company, teams, staff, sources, scripts, groups) loaded with COPY.
+2. gunicorn with sitadmin/gunicorn.conf.py on 127.0.0.1:PORT.
+3. locust headless (bench/loadtest_locustfile.py) for SECONDS: 8 users posting 1,000-event
+   batches back to back, 20 users reading the KPI summary, the dashboard and /healthz.
+4. The stored events counted against those the server accepted; every client id stored once.
+Prints events/s (stored events over the posting window) and median / p95 of every endpoint beside
+/healthz, the same-run baseline, and the targets. Exits non-zero on a failed request, an item
+error, or a count that does not match.
+"""
+
+import argparse
+import csv
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+from benchdb import ROOT, bench_database_url, django_setup
+
+VENV_BIN = ROOT / ".venv" / "bin"
+SEEDED_CUSTOMERS = 100_000
+TARGETS = {"events_per_s": 10_000, "summary_p95_ms": 50, "dashboard_p95_ms": 300}
+
+
+def seed() -> dict:
+    """The loadtest world; returns the manager's token and session key and the summary's range."""
+    import dashboard
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.core.management import call_command
+    from django.db import connection
+    from django.utils import timezone
+    from rest_framework.authtoken.models import Token
+
+    from campaigns.models import Group, Script
+    from customers.models import LeadSource
+    from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
+    from staff.models import Staff, Team
+    from tests.staff.factories import StaffFactory
+
+    call_command("migrate", verbosity=0)
+    teams = [Team.objects.create(code=f"t{i:02d}", name=f"{i + 1}组") for i in range(dashboard.TEAMS)]
+    usernames = [f"op{i:03d}" for i in range(dashboard.STAFF)]
+    for i, username in enumerate(usernames):
+        StaffFactory(user__username=username, team=teams[i % dashboard.TEAMS])
+    manager = StaffFactory(user__username="loadtest-manager", role=Staff.Role.MANAGER, team=None).user
+    for code in dashboard.SOURCES:
+        LeadSource.objects.create(code=code, name=code, kind="telesales")
+    Script.objects.bulk_create(Script(code=f"s{i}", name=f"话术{i}") for i in range(dashboard.SCRIPTS))
+    Group.objects.bulk_create(Group(code=f"g{i:02d}", name=f"群{i}") for i in range(dashboard.GROUPS))
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    source_id = LeadSource.objects.get(code="tele").pk
+    now = timezone.now().isoformat()
+    with connection.cursor() as cursor:
+        raw = cursor.connection.cursor()
+        rows = dashboard._load(raw, last_day=yesterday, usernames=usernames, team_codes=[t.code for t in teams])
+        # Phones are stored encrypted, with their blind index and last-four index beside them.
+        phones = [f"135{n:08d}" for n in range(SEEDED_CUSTOMERS)]
+        columns = zip(phones_encrypt(phones), phones_index(phones), phones_last4_index(phones), strict=True)
+        with raw.copy(
+            "COPY customers_customer (phone_encrypted, phone_index, phone_last4, name, remark, source_id, stage,"
+            " created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for encrypted, index, last4 in columns:
+                copy.write_row((encrypted, index, last4, "", "", source_id, "lead", now, now))
+        cursor.execute("ANALYZE")
+    print(f"seeded {rows:,} daily KPI rows, {SEEDED_CUSTOMERS:,} customers, {len(usernames)} staff")
+
+    session = SessionStore()
+    session[SESSION_KEY] = str(manager.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
+    session.create()
+    return {
+        "LOADTEST_TOKEN": Token.objects.create(user=manager).key,
+        "LOADTEST_SESSION": session.session_key,
+        "LOADTEST_SUMMARY_FROM": (yesterday - dt.timedelta(days=364)).isoformat(),
+        "LOADTEST_SUMMARY_TO": yesterday.isoformat(),
+        "LOADTEST_CUSTOMERS": str(SEEDED_CUSTOMERS),
+    }
+
+
+def _wait_until_up(url: str, *, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:  # noqa: S310 (loopback URL built here)
+                if answer.status == 200:
+                    return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+        time.sleep(0.3)
+
+
+def _stats(path: str) -> dict[str, dict]:
+    with open(path, newline="") as fh:
+        return {row["Name"]: row for row in csv.DictReader(fh)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", "8765")))
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", "60")))
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
+    parser.add_argument("--database", default=os.environ.get("LOADTEST_DATABASE", "sitadmin_loadtest"))
+    args = parser.parse_args()
+
+    started = time.monotonic()
+    database_url = bench_database_url(args.database, fresh=True)
+    django_setup(database_url=database_url)
+    client_env = seed()
+    print(f"set up in {time.monotonic() - started:.0f} s")
+
+    from django.db import connection
+
+    connection.close()
+    server_env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"127.0.0.1:{args.port}"}
+    if args.workers:
+        server_env["GUNICORN_WORKERS"] = str(args.workers)
+    server = subprocess.Popen(  # noqa: S603 (our own virtualenv's gunicorn)
+        [str(VENV_BIN / "gunicorn"), "-c", "sitadmin/gunicorn.conf.py", "sitadmin.wsgi"], cwd=ROOT, env=server_env
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        _wait_until_up(f"{base}/healthz", seconds=30)
+        with tempfile.TemporaryDirectory() as tmp:
+            result_path = os.path.join(tmp, "posters.json")
+            # Posters and readers in two locust processes: building a 1,000-event body holds a
+            # process's event loop, and the readers' timings must not include that wait.
+            runs = []
+            for role, users in (("EventPoster", 8), ("Reader", 20)):
+                command = [
+                    str(VENV_BIN / "locust"),
+                    "-f",
+                    "bench/loadtest_locustfile.py",
+                    role,
+                    "--headless",
+                    "--users",
+                    str(users),
+                    "--spawn-rate",
+                    str(users),
+                    "--run-time",
+                    f"{args.seconds}s",
+                    "--stop-timeout",
+                    "30",
+                    "--host",
+                    base,
+                    "--csv",
+                    os.path.join(tmp, role),
+                    "--only-summary",
+                    "--loglevel",
+                    "WARNING",
+                ]
+                env = {**os.environ, **client_env, "LOADTEST_RESULT": result_path}
+                runs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL))  # noqa: S603
+            for run in runs:
+                run.wait()
+            stats = {
+                **_stats(os.path.join(tmp, "EventPoster_stats.csv")),
+                **_stats(os.path.join(tmp, "Reader_stats.csv")),
+            }
+            with open(result_path) as fh:
+                posted = json.load(fh)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=60)
+    return report(stats=stats, posted=posted)
+
+
+def report(*, stats: dict[str, dict], posted: dict) -> int:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*), COUNT(DISTINCT client_id) FROM customers_event")
+        stored, distinct = cursor.fetchone()
+        cursor.execute("SELECT COUNT(*) - COUNT(DISTINCT phone_index) FROM customers_customer")
+        (twin_phones,) = cursor.fetchone()
+    window = (posted["last"] or 0) - (posted["first"] or 0)
+    rate = stored / window if window > 0 else 0.0
+    failures = sum(int(row["Failure Count"]) for name, row in stats.items() if name != "Aggregated")
+    print()
+    print(
+        f"events: {posted['sent']:,} sent in {posted['batches']} batches, {posted['accepted']:,} accepted, "
+        f"{stored:,} stored ({distinct:,} distinct ids), {posted['duplicates']} duplicates, "
+        f"{posted['errors']} item errors, {twin_phones} repeated phones"
+    )
+    print(f"ingestion: {rate:,.0f} events/s over {window:.1f} s (target >= {TARGETS['events_per_s']:,})")
+    baseline = stats.get("GET /healthz (baseline)", {})
+    print(f"{'endpoint':<36} {'requests':>8} {'fail':>5} {'median':>7} {'p95':>7}   baseline /healthz median / p95")
+    for name, row in stats.items():
+        if name == "Aggregated":
+            continue
+        print(
+            f"{name:<36} {row['Request Count']:>8} {row['Failure Count']:>5} {row['50%']:>5} ms {row['95%']:>5} ms"
+            f"   {baseline.get('50%', '?')} / {baseline.get('95%', '?')} ms"
+        )
+    summary_p95 = float(stats["GET /api/v1/kpis/summary/"]["95%"])
+    dashboard_p95 = float(stats["GET /dashboard/"]["95%"])
+    for label, ok in (
+        (f"ingestion >= {TARGETS['events_per_s']:,} events/s", rate >= TARGETS["events_per_s"]),
+        (f"summary p95 <= {TARGETS['summary_p95_ms']} ms", summary_p95 <= TARGETS["summary_p95_ms"]),
+        (f"dashboard p95 <= {TARGETS['dashboard_p95_ms']} ms", dashboard_p95 <= TARGETS["dashboard_p95_ms"]),
+    ):
+        print(f"target {label}: {'met' if ok else 'MISSED'}")
+    correct = (
+        failures == 0
+        and posted["errors"] == 0
+        and posted["duplicates"] == 0
+        and stored == distinct == posted["accepted"] == posted["sent"]
+        and twin_phones == 0
+    )
+    print("correctness: " + ("every event stored once, no error" if correct else "FAILED"))
+    return 0 if correct else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
