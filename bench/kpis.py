@@ -180,7 +180,9 @@ def _generate(cursor, ids: dict) -> tuple[int, int]:
 
 
 def _kpi_year(cursor, usernames: list[str]) -> int:
-    """365 days × 100 staff of daily KPI rows for the summary API."""
+    """365 days × 100 staff of daily KPI rows for the summary API (columns named from the catalogue)."""
+    from metrics.catalog import ALL_METRICS  # once Django is set up
+
     rows = io.StringIO()
     rng = random.Random(7)
     count = 0
@@ -189,19 +191,22 @@ def _kpi_year(cursor, usernames: list[str]) -> int:
         for username in usernames:
             requests = rng.randrange(50, 200)
             converted = rng.randrange(0, requests)
-            values = [requests, converted, 40, 10, 900, 300, 60, 20, 2, 80, 70, 5, "650.00", 4, 1, "\\N", "\\N"]
-            values += [converted // 3, 4, 55]  # requests_converted_d0, new_fans_grouped_d0, speakers_7d
-            rates = [converted / requests, 0.25, 60 / 900, 20 / 300, 70 / 80, 12.5, 650.0, 900.0]
-            rates += [(converted // 3) / requests, 0.1, 55 / 300]
-            rows.write("\t".join([day, "staff", username, *map(str, values), *map(str, rates), f"{day} 03:00+08"]))
+            d0 = converted // 3
+            metrics = {
+                "requests": requests, "requests_converted": converted, "new_fans": 40, "new_fans_grouped": 10,
+                "fans_total": 900, "group_members": 300, "active_customers": 60, "speakers": 20, "lost": 2,
+                "chats": 80, "chats_replied": 70, "orders": 5, "revenue": "650.00", "buyers": 4, "headcount": 1,
+                "joins": "\\N", "leaves": "\\N", "requests_converted_d0": d0, "new_fans_grouped_d0": 4,
+                "speakers_7d": 55, "fan_rate": converted / requests, "group_join_rate": 0.25,
+                "activity_rate": 60 / 900, "speaking_rate": 20 / 300, "reply_rate": 70 / 80,
+                "first_reply_minutes": 12.5, "revenue_per_head": 650.0, "fans_per_head": 900.0,
+                "fan_rate_d0": d0 / requests, "group_join_rate_d0": 0.1, "speaking_rate_7d": 55 / 300,
+            }  # fmt: skip
+            values = [metrics[name] for name in ALL_METRICS]
+            rows.write("\t".join([day, "staff", username, *map(str, values), f"{day} 03:00+08"]))
             rows.write("\n")
             count += 1
-    # The values above follow the model's metric order.
-    from metrics.models import COUNT_METRICS, RATE_METRICS  # once Django is set up
-
-    columns = sql.SQL(", ").join(
-        map(sql.Identifier, ("date", "dimension", "key", *COUNT_METRICS, *RATE_METRICS, "computed_at"))
-    )
+    columns = sql.SQL(", ").join(map(sql.Identifier, ("date", "dimension", "key", *ALL_METRICS, "computed_at")))
     with cursor.copy(sql.SQL("COPY metrics_dailykpi ({}) FROM STDIN").format(columns)) as copy:
         copy.write(rows.getvalue())
     return count
