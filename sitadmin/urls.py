@@ -7,6 +7,7 @@ api_v1 = [
     path("", include("customers.api_urls")),
     path("", include("campaigns.api_urls")),
     path("", include("metrics.api_urls")),
+    path("", include("staff.audit.api_urls")),
 ]
 
 urlpatterns = [
@@ -20,4 +21,5 @@ urlpatterns = [
     path("", include("customers.urls")),
     path("", include("campaigns.urls")),
     path("", include("metrics.urls")),
+    path("", include("staff.audit.urls")),
 ]

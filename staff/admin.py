@@ -170,3 +170,6 @@ class HandoverAuditAdmin(admin.ModelAdmin):
         "details",
         "created_at",
     ]
+
+
+from .audit import admin as audit_admin  # noqa: E402,F401  (registers the read-only audit log)

@@ -1,10 +1,7 @@
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from sitadmin.drf import ProtectedDestroyMixin
 
@@ -15,24 +12,8 @@ from .serializers import (
     StaffInputSerializer,
     StaffOutputSerializer,
     TeamSerializer,
-    TokenRequestSerializer,
-    TokenSerializer,
 )
 from .services import staff_create, staff_delete, staff_update
-
-
-class TokenApi(APIView):
-    """Exchange a username and password for the API token (`Authorization: Token <token>`)."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
-    def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response(TokenSerializer({"token": token.key}).data)
 
 
 class TeamViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):

@@ -179,3 +179,6 @@ class RevenueTier(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cycle.code}: {self.name} ≥ {self.min_revenue}"
+
+
+from .audit.models import AuditEntry  # noqa: E402,F401  (registered with the staff app)

@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.types import OpenApiTypes
@@ -7,24 +7,6 @@ from rest_framework import serializers
 
 from .handover import HANDOVER_RULES
 from .models import Staff, Team
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
-
-    def validate(self, attrs):
-        user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
-        if user is None:
-            raise serializers.ValidationError(
-                {"password": "用户名或密码错误 unknown username or wrong password (or the account is disabled)."}
-            )
-        attrs["user"] = user
-        return attrs
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
 
 
 class TeamSerializer(serializers.ModelSerializer):

@@ -19,6 +19,7 @@ from customers.services.bulk import rows_insert_ignoring_conflicts, rows_update
 from customers.services.event_effects import BULK_BATCH_SIZE, customers_owner_from_events, group_memberships_refresh
 from customers.services.event_parsing import GROUP_EVENTS, EventItem, event_parse
 from customers.services.stages import customer_stages_refresh
+from sitadmin.text import text_clean
 from staff.models import Staff
 
 UNKNOWN_SOURCE_CODE = "unknown"
@@ -56,9 +57,9 @@ def events_ingest(*, events: list) -> EventIngestResult:
             customers_owner_from_events(customer_ids=customer_ids)
             customer_stages_refresh(customer_ids=customer_ids, cause="event")
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
     result.errors = [
-        {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
-        for index, problems in sorted(errors.items())
+        {"index": index, "id": ids[index], "error": "; ".join(problems)} for index, problems in sorted(errors.items())
     ]
     return result
 
