@@ -1,13 +1,13 @@
 from rest_framework import viewsets
 
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 from staff.permissions import IsManagerOrReadOnly
 
 from .models import Group, Script
 from .serializers import GroupSerializer, ScriptSerializer
 
 
-class ScriptViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class ScriptViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Add-friend scripts (话术) by `code`: every staff member reads, managers write."""
 
     queryset = Script.objects.all()
@@ -18,7 +18,7 @@ class ScriptViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
 
 
-class GroupViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class GroupViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Customer groups (社群) by `code`, with the owning staff's username: every staff member reads, managers write."""
 
     queryset = Group.objects.select_related("owner__user")

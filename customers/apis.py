@@ -4,7 +4,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
 
 from .models import Customer, LeadSource, Stage, Tag
@@ -21,7 +21,7 @@ from .services.customers import customer_update
 from .services.tags import tag_create, tag_update
 
 
-class LeadSourceViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class LeadSourceViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Lead sources (线索来源) by `code`: every staff member reads, managers write."""
 
     queryset = LeadSource.objects.all()
@@ -32,7 +32,7 @@ class LeadSourceViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
 
 
-class TagViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class TagViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Tags (标签) by `code`, with their group's name (病症, 场景…): every staff member reads, managers write."""
 
     queryset = Tag.objects.select_related("group")

@@ -11,6 +11,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from sitadmin.spreadsheet import row_safe
+from staff.audit.services import audit_record
 from staff.models import Staff
 from staff.permissions import IsStaffMember
 from staff.roles import role_for, staff_for
@@ -62,6 +64,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         except ImportFileError as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
+        audit_record(action="import", request=request, object_repr=f"import:{job.pk}", detail=_import_detail(job))
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -69,6 +72,9 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def errors(self, request, pk=None):
         """The rows that were not imported, as CSV (UTF-8 with BOM): row number, value, reason."""
         job = self.get_object()
+        audit_record(
+            action="export", request=request, object_repr=f"import:{job.pk}", detail={"report": "import_errors"}
+        )
         response = StreamingHttpResponse(_report_lines(job), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
@@ -91,6 +97,10 @@ def _team_for_upload(user, team):
     return own
 
 
+def _import_detail(job: ImportJob) -> dict:
+    return {"file": job.file_name, "source": job.source.code, "team": job.team.code if job.team else None}
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -101,4 +111,4 @@ def _report_lines(job):
     # The BOM lets Excel open the Chinese text as UTF-8.
     yield "\ufeff" + writer.writerow(REPORT_HEADER)
     for row in import_row_report(job=job):
-        yield writer.writerow(row)
+        yield writer.writerow(row_safe(row))

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from staff.audit.services import audit_record
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
 
@@ -70,6 +71,9 @@ def import_page(request):
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
+                audit_record(
+                    action="import", request=request, object_repr=f"import:{job.pk}", detail={"file": job.file_name}
+                )
                 return redirect(f"{reverse('imports')}?job={job.pk}")
         status = 400
     else:

@@ -8,12 +8,14 @@ import io
 import pandas as pd
 from rest_framework.renderers import BaseRenderer
 
+from sitadmin.spreadsheet import frame_safe
+
 
 def _frame(data) -> pd.DataFrame:
     if not isinstance(data, dict) or "rows" not in data:
         # An error answer ({"detail": ...} or field errors) is exported as one row per message.
-        return pd.DataFrame([{"error": str(data)}])
-    return pd.DataFrame(data["rows"], columns=data["columns"])
+        return frame_safe(pd.DataFrame([{"error": str(data)}]))
+    return frame_safe(pd.DataFrame(data["rows"], columns=data["columns"]))
 
 
 class CsvRenderer(BaseRenderer):

@@ -3,8 +3,9 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
 
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 
+from .audit.services import audit_record, audit_staff_change, staff_snapshot
 from .models import Staff, Team
 from .permissions import IsManagerOrReadOnly
 from .roles import is_manager, scope_staff, staff_for
@@ -16,7 +17,7 @@ from .serializers import (
 from .services import staff_create, staff_delete, staff_update
 
 
-class TeamViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class TeamViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Teams by `code`: managers see and change all; everyone else sees their own team."""
 
     serializer_class = TeamSerializer
@@ -45,7 +46,7 @@ class StaffFilter(django_filters.FilterSet):
     update=extend_schema(request=StaffInputSerializer, responses={200: StaffOutputSerializer}),
     partial_update=extend_schema(request=StaffInputSerializer, responses={200: StaffOutputSerializer}),
 )
-class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class StaffViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Staff by `username`. Managers create, change and delete; team leads read their team, operators themselves."""
 
     serializer_class = StaffOutputSerializer
@@ -62,14 +63,23 @@ class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
         serializer = StaffInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         staff = staff_create(**serializer.validated_data)
+        audit_staff_change(request=request, staff=staff, before=None)
         return Response(StaffOutputSerializer(staff).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         staff = self.get_object()
         serializer = StaffInputSerializer(staff, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        before = staff_snapshot(staff)
         staff = staff_update(staff=staff, data=serializer.validated_data, performed_by=request.user)
+        audit_staff_change(request=request, staff=staff, before=before)
         return Response(StaffOutputSerializer(staff).data)
 
     def perform_destroy(self, instance):
         staff_delete(staff=instance)
+        audit_record(
+            action="staff_change",
+            request=self.request,
+            object_repr=f"staff:{instance.username}",
+            detail={"deleted": True},
+        )

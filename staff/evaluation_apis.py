@@ -14,7 +14,9 @@ from rest_framework.views import APIView
 
 from metrics.models import Dimension
 from metrics.selectors import kpi_keys_visible
+from sitadmin.drf import FixedCodeMixin
 
+from .audit.services import audit_evaluation_create, audit_evaluation_override, audit_record
 from .evaluation_selectors import (
     cycle_overview,
     cycle_overview_xlsx,
@@ -57,6 +59,7 @@ class DimensionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    FixedCodeMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -81,6 +84,7 @@ class ReviewCycleViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    FixedCodeMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -110,6 +114,7 @@ class ReviewCycleViewSet(
         overview = cycle_overview(cycle=cycle, user=request.user)
         if request.query_params.get("format") == "xlsx":
             response = HttpResponse(cycle_overview_xlsx(overview=overview), content_type=XLSX_TYPE)
+            audit_record(action="export", request=request, object_repr=f"evaluations-{cycle.code}.xlsx")
             response["Content-Disposition"] = f'attachment; filename="evaluations-{cycle.code}.xlsx"'
             return response
         return Response(overview)
@@ -174,6 +179,7 @@ class EvaluationViewSet(
             )
         except EvaluationError as exc:
             raise ValidationError(exc.errors) from None
+        audit_evaluation_create(request=request, evaluation=evaluation)
         evaluation = evaluation_list_for(user=request.user).get(pk=evaluation.pk)
         return Response(EvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
@@ -184,6 +190,7 @@ class EvaluationViewSet(
         evaluation = self.get_object()
         data = EvaluationOverrideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        previous = evaluation.final_decision
         try:
             evaluation_override(
                 evaluation=evaluation,
@@ -193,6 +200,7 @@ class EvaluationViewSet(
             )
         except EvaluationError as exc:
             raise ValidationError(exc.errors) from None
+        audit_evaluation_override(request=request, evaluation=evaluation, previous=previous)
         # evaluation_override sets the saved fields on this instance; its relations are already loaded.
         return Response(EvaluationSerializer(evaluation).data)
 
@@ -233,4 +241,6 @@ class HandoverApi(APIView):
             dry_run=data.validated_data["dry_run"],
             performed_by=request.user,
         )
+        if not data.validated_data["dry_run"]:
+            audit_record(action="handover", request=request, object_repr=f"staff:{username}", detail=result.__dict__)
         return Response(result.__dict__)

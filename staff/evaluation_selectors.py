@@ -11,6 +11,8 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from openpyxl import Workbook
 
+from sitadmin.spreadsheet import row_safe
+
 from .models import Decision, Evaluation, ReviewCycle, Staff
 from .roles import role_for, scope_by_owner, scope_staff, staff_for
 
@@ -124,16 +126,18 @@ def cycle_overview_xlsx(*, overview: dict) -> bytes:
     )
     for row in overview["rows"]:
         sheet.append(
-            [
-                row["staff"],
-                row["name"],
-                row["team"] or "",
-                row["status"],
-                float(row["total"]) if row["total"] is not None else None,
-                labels.get(row["decision"], ""),
-                labels.get(row["final_decision"], ""),
-                row["override_reason"],
-            ]
+            row_safe(
+                [
+                    row["staff"],
+                    row["name"],
+                    row["team"] or "",
+                    row["status"],
+                    float(row["total"]) if row["total"] is not None else None,
+                    labels.get(row["decision"], ""),
+                    labels.get(row["final_decision"], ""),
+                    row["override_reason"],
+                ]
+            )
         )
     counts = book.create_sheet("counts")
     counts.append(["结论 decision", "计算 computed", "最终 final"])

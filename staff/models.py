@@ -108,7 +108,7 @@ class Decision(models.TextChoices):
 
 
 class Evaluation(models.Model):
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="evaluations")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="evaluations")
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="evaluations")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(max_digits=4, decimal_places=1)

@@ -59,3 +59,70 @@ def audit_record(
         object_repr=_clean(str(object_repr))[:200],
         detail=_clean(detail or {}),
     )
+
+
+# What a staff change records, old and new (never a password).
+STAFF_AUDITED_FIELDS = ("name", "role", "status", "team", "hire_type", "joined_on", "left_on", "capacity", "weight")
+
+
+def staff_snapshot(staff) -> dict:
+    """The audited fields of a staff member, JSON-ready (the team by code)."""
+    values = {field: getattr(staff, field) for field in STAFF_AUDITED_FIELDS if field != "team"}
+    values["team"] = staff.team.code if staff.team_id else None
+    return {
+        key: (str(value) if value is not None and not isinstance(value, str) else value)
+        for key, value in values.items()
+    }
+
+
+def audit_staff_change(*, request, staff, before: dict | None) -> None:
+    """Record a created (`before` None) or changed staff member; a status change to exited or
+    transferred also records the hand-over it triggered."""
+    after = staff_snapshot(staff)
+    if before is None:
+        audit_record(
+            action="staff_change", request=request, object_repr=f"staff:{staff.username}", detail={"created": after}
+        )
+        return
+    changes = {field: [before[field], after[field]] for field in after if before[field] != after[field]}
+    if not changes:
+        return
+    audit_record(action="staff_change", request=request, object_repr=f"staff:{staff.username}", detail=changes)
+    if "status" in changes and after["status"] in ("exited", "transferred"):
+        audit_record(
+            action="handover",
+            request=request,
+            object_repr=f"staff:{staff.username}",
+            detail={"reason": after["status"], "team": before["team"]},
+        )
+
+
+def audit_evaluation_create(*, request, evaluation) -> None:
+    audit_record(
+        action="evaluation_create",
+        request=request,
+        object_repr=f"evaluation:{evaluation.pk}",
+        detail={
+            "staff": evaluation.staff.username,
+            "cycle": evaluation.cycle.code,
+            "total": str(evaluation.total),
+            "decision": evaluation.decision,
+        },
+    )
+
+
+def audit_evaluation_override(*, request, evaluation, previous: str) -> None:
+    """Every override is kept here, in order: the evaluation row holds only the latest."""
+    audit_record(
+        action="evaluation_override",
+        request=request,
+        object_repr=f"evaluation:{evaluation.pk}",
+        detail={
+            "staff": evaluation.staff.username,
+            "cycle": evaluation.cycle.code,
+            "decision": evaluation.decision,
+            "from": previous,
+            "to": evaluation.final_decision,
+            "reason": evaluation.override_reason,
+        },
+    )
