@@ -79,7 +79,8 @@ class StaffInputSerializer(serializers.Serializer):
                 "密码只能在创建时设置 the password is set only when the staff is created."
             )
         try:
-            validate_password(value)
+            # The user as it will be: a password too like the username is refused.
+            validate_password(value, user=get_user_model()(username=str(self.initial_data.get("username", ""))))
         except DjangoValidationError as exc:
             raise serializers.ValidationError(list(exc.messages)) from exc
         return value

@@ -3,13 +3,15 @@
 import ipaddress
 from typing import Any
 
+from sitadmin.text import text_clean
+
 from .models import AuditAction, AuditEntry
 
 
 def _clean(value: Any) -> Any:
     """Text PostgreSQL can store: NUL bytes and lone surrogates (hostile input) are replaced."""
     if isinstance(value, str):
-        return value.replace("\x00", "\ufffd").encode("utf-8", "replace").decode("utf-8")
+        return text_clean(value)
     if isinstance(value, dict):
         return {str(_clean(key)): _clean(item) for key, item in value.items()}
     if isinstance(value, list | tuple | set):
