@@ -25,7 +25,8 @@ class CsvRenderer(BaseRenderer):
 
     def render(self, data, accepted_media_type=None, renderer_context=None):
         # The BOM lets Excel open Chinese text in the CSV correctly.
-        return "\ufeff" + _frame(data).to_csv(index=False)
+        # CRLF rows (RFC 4180): a text holding a lone CR is then quoted rather than breaking its row.
+        return "\ufeff" + _frame(data).to_csv(index=False, lineterminator="\r\n")
 
 
 class XlsxRenderer(BaseRenderer):
