@@ -66,6 +66,9 @@ class StaffInputSerializer(serializers.Serializer):
             self.fields.pop("handover_allocation")
 
     def validate_username(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.user.username:
+            # The username names the staff member in URLs, events and KPI keys.
+            raise serializers.ValidationError("用户名不能修改 the username cannot be changed.")
         users = get_user_model().objects.filter(username=value)
         if self.instance is not None:
             users = users.exclude(pk=self.instance.user_id)
