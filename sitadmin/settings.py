@@ -175,6 +175,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sitadmin.schema.document_error_responses",
+    ],
     # One schema name per choice set shared by several fields or models.
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "customers.models.Stage",

@@ -23,3 +23,4 @@ urlpatterns = [
     path("", include("metrics.urls")),
     path("", include("staff.audit.urls")),
 ]
+handler404 = "sitadmin.errors.not_found"

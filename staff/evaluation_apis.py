@@ -4,6 +4,7 @@ leaderboard and hand-over. Thin: validate, call one service or selector, shape t
 from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -105,6 +106,7 @@ class ReviewCycleViewSet(
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"])],
         description="Every visible staff member's total, decision and final decision; counts; distribution.",
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, XLSX_TYPE): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer, XlsxRenderer])
     def overview(self, request, code=None):
@@ -119,6 +121,7 @@ class ReviewCycleViewSet(
             return response
         return Response(overview)
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def leaderboard(self, request, code=None):
         """Revenue leaderboard with tiers; first place only at or above the baseline."""

@@ -17,7 +17,7 @@ class TeamSerializer(serializers.ModelSerializer):
 
 class StaffOutputSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username")
-    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Staff
