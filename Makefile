@@ -5,7 +5,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sitadmin
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test lint bench worker beat
+.PHONY: run test lint bench worker beat backup restore
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -44,3 +44,11 @@ worker: .venv/.installed
 
 beat: .venv/.installed
 	.venv/bin/celery -A sitadmin beat -l info
+
+# PostgreSQL only: a custom-format pg_dump of DATABASE_URL into BACKUP_DIR (default backups/).
+backup:
+	bin/backup
+
+# make restore FILE=backups/sitadmin-....dump  (into DATABASE_URL; see the README's Backups section)
+restore:
+	bin/restore "$(FILE)"

@@ -5,6 +5,7 @@ from campaigns.alerts.api import IsTeamLeadOrManager
 from campaigns.archive.pagination import MessagePagination
 from campaigns.archive.selectors import message_search
 from campaigns.archive.serializers import MessageFilterSerializer, MessageSerializer
+from staff.audit.services import audit_record
 
 
 class MessageListApi(generics.ListAPIView):
@@ -20,6 +21,7 @@ class MessageListApi(generics.ListAPIView):
     def get_queryset(self):
         filters = MessageFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
+        audit_record(action="message_search", request=self.request, detail=dict(self.request.query_params.items()))
         return message_search(user=self.request.user, filters=filters.validated_data)
 
     @extend_schema(
