@@ -50,7 +50,7 @@ def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(live_serv
             "--workers",
             "2",
             "--max-time",
-            "90",
+            "75",
             "--request-timeout",
             "30",
             # Revoking the run's own token would turn every later answer into a 401.
