@@ -21,11 +21,11 @@ class MessageListApi(generics.ListAPIView):
     def get_queryset(self):
         filters = MessageFilterSerializer(data=self.request.query_params)
         filters.is_valid(raise_exception=True)
-        audit_record(action="message_search", request=self.request, detail=dict(self.request.query_params.items()))
         return message_search(user=self.request.user, filters=filters.validated_data)
 
     @extend_schema(
         summary="会话存档搜索 message archive search", parameters=[MessageFilterSerializer], tags=["messages"]
     )
     def get(self, request, *args, **kwargs):
+        audit_record(action="message_search", request=request, detail=dict(request.query_params.items()))
         return super().get(request, *args, **kwargs)

@@ -1,5 +1,6 @@
 """DEBUG=false turns on HTTPS-only settings, and Django's deployment check passes without a warning."""
 
+import base64
 import os
 import subprocess
 import sys
@@ -9,7 +10,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _run(code_or_args: list[str], **env) -> subprocess.CompletedProcess:
-    environment = {**os.environ, "DEBUG": "false", "SECRET_KEY": "k" * 20 + "-Zq8#x!p2@Lm5^rT9&vB3*nW7(yC1)uE", **env}
+    environment = {
+        **os.environ,
+        "DEBUG": "false",
+        "SECRET_KEY": "k" * 20 + "-Zq8#x!p2@Lm5^rT9&vB3*nW7(yC1)uE",
+        # A production deployment names its phone keys (no development defaults with DEBUG off).
+        "PHONE_ENCRYPTION_KEYS": "k1:" + base64.b64encode(b"K" * 32).decode(),
+        "PHONE_INDEX_KEY": base64.b64encode(b"I" * 32).decode(),
+        **env,
+    }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
     return subprocess.run(
         [sys.executable, *code_or_args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
