@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from staff.models import Evaluation
-from tests.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 from tests.customers.factories import CustomerFactory
 from tests.metrics.factories import DailyKpiFactory
 from tests.staff.factories import DEMO_PASSWORD, RevenueTierFactory, ReviewCycleFactory, StaffFactory

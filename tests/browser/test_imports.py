@@ -4,7 +4,7 @@ import pytest
 
 from customers.models import Customer
 from staff.models import Staff
-from tests.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 from tests.customers.factories import LeadSourceFactory
 from tests.staff.factories import DEMO_PASSWORD, StaffFactory, TeamFactory
 

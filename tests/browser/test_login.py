@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import login, screenshot
+from tests.browser.conftest import login, screenshot
 from tests.staff.factories import DEMO_PASSWORD
 
 pytestmark = pytest.mark.browser
