@@ -7,8 +7,8 @@ import pytest
 from django.utils import timezone
 
 from staff.models import Staff
-from tests.campaigns.factories import GroupFactory, ScriptFactory
 from tests.browser.conftest import login, screenshot
+from tests.campaigns.factories import GroupFactory, ScriptFactory
 from tests.customers.factories import CustomerFactory, LeadSourceFactory, OrderFactory
 from tests.metrics.factories import DailyKpiFactory, KpiComputationFactory
 from tests.staff.factories import DEMO_PASSWORD, StaffFactory, TeamFactory
