@@ -7,7 +7,7 @@ REDIS_TEST_URL ?= redis://127.0.0.1:6379/0
 LOADTEST_PORT ?= 8765
 LOADTEST_SECONDS ?= 60
 
-.PHONY: run test lint bench worker beat loadtest
+.PHONY: run test lint bench worker beat loadtest backup restore
 
 .venv/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv .venv
@@ -51,3 +51,11 @@ beat: .venv/.installed
 # `sitadmin_loadtest` on the server of $(PG_URL), driven by locust for $(LOADTEST_SECONDS) s; see bench/loadtest.py.
 loadtest: .venv/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/loadtest.py --port $(LOADTEST_PORT) --seconds $(LOADTEST_SECONDS)
+
+# PostgreSQL only: a custom-format pg_dump of DATABASE_URL into BACKUP_DIR (default backups/).
+backup:
+	bin/backup
+
+# make restore FILE=backups/sitadmin-....dump  (into DATABASE_URL; see the README's Backups section)
+restore:
+	bin/restore "$(FILE)"

@@ -2,11 +2,11 @@ from rest_framework import viewsets
 
 from campaigns.models import Group, Script
 from campaigns.serializers import GroupSerializer, ScriptSerializer
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 from staff.permissions import IsManagerOrReadOnly
 
 
-class ScriptViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class ScriptViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Add-friend scripts (话术) by `code`: every staff member reads, managers write."""
 
     queryset = Script.objects.all()
@@ -17,7 +17,7 @@ class ScriptViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
 
 
-class GroupViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class GroupViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Customer groups (社群) by `code`, with the owning staff's username: every staff member reads, managers write."""
 
     queryset = Group.objects.select_related("owner__user")

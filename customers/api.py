@@ -16,11 +16,11 @@ from customers.serializers import (
 )
 from customers.services.customers import customer_update
 from customers.services.tags import tag_create, tag_update
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
 
 
-class LeadSourceViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class LeadSourceViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Lead sources (线索来源) by `code`: every staff member reads, managers write."""
 
     queryset = LeadSource.objects.all()
@@ -31,7 +31,7 @@ class LeadSourceViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
     lookup_value_regex = "[^/]+"
 
 
-class TagViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class TagViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Tags (标签) by `code`, with their group's name (病症, 场景…): every staff member reads, managers write."""
 
     queryset = Tag.objects.select_related("group")

@@ -5,10 +5,12 @@ With nothing set the app runs embedded: SQLite and Celery tasks executed in-proc
 production setup. Every variable is listed in the README.
 """
 
+import datetime as dt
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,6 +20,8 @@ env = environ.Env()
 DEBUG = env.bool("DEBUG", default=True)
 # A production deployment (DEBUG off) must bring its own secret.
 SECRET_KEY = env.str("SECRET_KEY") if not DEBUG else env.str("SECRET_KEY", default="dev-only-not-secret")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("SECRET_KEY is empty: set a long random value")
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -30,7 +34,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -52,6 +57,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "sitadmin.errors.FriendlyErrorsMiddleware",
+    "sitadmin.hostile_input.HostileInputMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "sitadmin.urls"
@@ -89,14 +96,37 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Staff accounts are created by managers (API or admin); the site sets its own minimum length.
-PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=1)
+# Staff accounts are created by managers (API or admin) and must pass Django's password validators.
+PASSWORD_MIN_LENGTH = env.int("PASSWORD_MIN_LENGTH", default=10)
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},
     },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Lockout (django-axes) checks every sign-in first: the console, the admin and the API token.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "staff.accounts.lockout.lockout_response"
+AXES_VERBOSE = False
+# API tokens (django-rest-knox): only a hash is stored; each expires after API_TOKEN_HOURS.
+API_TOKEN_HOURS = env.int("API_TOKEN_HOURS", default=24)
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(hours=API_TOKEN_HOURS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -116,7 +146,7 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -124,10 +154,23 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "sitadmin.parsers.DepthLimitedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "COERCE_DECIMAL_TO_STRING": False,
-    # Phone reveals (scope `reveal`) are rate-limited per user.
-    "DEFAULT_THROTTLE_RATES": {"reveal": env.str("REVEAL_THROTTLE_RATE", default="60/hour")},
 }
+
+# Per-endpoint request rates (DRF's "N/second|minute|hour|day"), per user or, signed out, per IP.
+# Generous by default; tighten them in production through the environment.
+API_THROTTLE_RATES = {
+    "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="120/minute"),
+    "events": env.str("THROTTLE_EVENTS", default="1200/minute"),
+    "phone_reveal": env.str("THROTTLE_PHONE_REVEAL", default="300/minute"),
+}
+# JSON bodies nested deeper than this are refused (400) before they are parsed.
+JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "sitadmin API",
@@ -137,6 +180,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "sitadmin.schema.document_error_responses",
+    ],
     # One schema name per choice set shared by several fields or models.
     "ENUM_NAME_OVERRIDES": {
         "StageEnum": "customers.models.Stage",
@@ -155,6 +202,11 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
+# A message a worker took but never acknowledged (the worker died) goes back to the queue after this
+# long; it must exceed the longest task (a 200 MB import), or a slow run would be started twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=1800)}
+# An import still `running` without a progress heartbeat for this long was lost with its worker.
+IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=10)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = 24 * 3600
 # The one beat table: every periodic task of the product is listed here.
@@ -174,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
     "mark-dormant-groups": {
         "task": "campaigns.groups.tasks.mark_dormant_groups",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "requeue-stale-imports": {
+        "task": "customers.recovery.tasks.requeue_stale_imports",
+        "schedule": crontab(minute="*/5"),
     },
 }
 
@@ -217,6 +273,19 @@ PHONE_ENCRYPTION_KEY_ID = env.str("PHONE_ENCRYPTION_KEY_ID", default="")
 PHONE_INDEX_KEY = env.str("PHONE_INDEX_KEY") if not DEBUG else env.str("PHONE_INDEX_KEY", default=_DEV_PHONE_INDEX_KEY)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 4 * 1024 * 1024
+
+# Behind the TLS-terminating proxy (DEBUG off): HTTPS only, secure cookies, HSTS.
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
+CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
+SESSION_COOKIE_HTTPONLY = True
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=not DEBUG)
+SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
     "version": 1,

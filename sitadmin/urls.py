@@ -12,6 +12,7 @@ FEATURES = (
     "staff.urls",
     "staff.teams.urls",
     "staff.evaluations.urls",
+    "staff.audit.urls",
     "customers.urls",
     "customers.events.urls",
     "customers.imports.urls",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 
+from staff.audit.services import audit_staff_change, staff_snapshot
 from staff.models import (
     CompetencyDimension,
     Evaluation,
@@ -85,7 +86,10 @@ class StaffAdmin(TeamHistoryAdminMixin, admin.ModelAdmin):
             return
         # Through the service, so a status change has the same effects as in the API.
         data = {field: form.cleaned_data[field] for field in form.changed_data if field in STAFF_FIELDS}
-        staff_update(staff=Staff.objects.select_related("user").get(pk=obj.pk), data=data, performed_by=request.user)
+        staff = Staff.objects.select_related("user", "team").get(pk=obj.pk)
+        before = staff_snapshot(staff)
+        staff_update(staff=staff, data=data, performed_by=request.user)
+        audit_staff_change(request=request, staff=staff, before=before)
 
 
 @admin.register(CompetencyDimension)
@@ -184,3 +188,6 @@ class HandoverAuditAdmin(admin.ModelAdmin):
         "details",
         "created_at",
     ]
+
+
+from staff.audit import admin as audit_admin  # noqa: E402,F401  (registers the read-only audit log)

@@ -1,12 +1,10 @@
 import django_filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status, viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
+from staff.audit.services import audit_record, audit_staff_change, staff_snapshot
 from staff.models import Staff, Team
 from staff.permissions import IsManagerOrReadOnly
 from staff.roles import is_manager, scope_staff, staff_for
@@ -14,27 +12,11 @@ from staff.serializers import (
     StaffInputSerializer,
     StaffOutputSerializer,
     TeamSerializer,
-    TokenRequestSerializer,
-    TokenSerializer,
 )
 from staff.services import staff_create, staff_delete, staff_update
 
 
-class TokenApi(APIView):
-    """Exchange a username and password for the API token (`Authorization: Token <token>`)."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-
-    @extend_schema(request=TokenRequestSerializer, responses={200: TokenSerializer}, auth=[])
-    def post(self, request):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        token, _ = Token.objects.get_or_create(user=serializer.validated_data["user"])
-        return Response(TokenSerializer({"token": token.key}).data)
-
-
-class TeamViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class TeamViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Teams by `code`: managers see and change all; everyone else sees their own team."""
 
     serializer_class = TeamSerializer
@@ -63,9 +45,10 @@ class StaffFilter(django_filters.FilterSet):
     update=extend_schema(request=StaffInputSerializer, responses={200: StaffOutputSerializer}),
     partial_update=extend_schema(request=StaffInputSerializer, responses={200: StaffOutputSerializer}),
 )
-class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class StaffViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Staff by `username`. Managers create, change and delete; team leads read their team, operators themselves."""
 
+    owned_relations = ("team_memberships",)  # the team history goes with the staff member
     serializer_class = StaffOutputSerializer
     permission_classes = [IsManagerOrReadOnly]
     filterset_class = StaffFilter
@@ -81,15 +64,24 @@ class StaffViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
         serializer = StaffInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         staff = staff_create(**serializer.validated_data)
+        audit_staff_change(request=request, staff=staff, before=None)
         return Response(StaffOutputSerializer(staff).data, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
         staff = self.get_object()
         serializer = StaffInputSerializer(staff, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
+        before = staff_snapshot(staff)
         staff = staff_update(staff=staff, data=serializer.validated_data, performed_by=request.user)
+        audit_staff_change(request=request, staff=staff, before=before)
         # Read again: the team history prefetched with the staff member may have grown.
         return Response(StaffOutputSerializer(self.get_queryset().get(pk=staff.pk)).data)
 
     def perform_destroy(self, instance):
         staff_delete(staff=instance)
+        audit_record(
+            action="staff_change",
+            request=self.request,
+            object_repr=f"staff:{instance.username}",
+            detail={"deleted": True},
+        )

@@ -129,7 +129,7 @@ class Decision(models.TextChoices):
 
 
 class Evaluation(models.Model):
-    staff = models.ForeignKey(Staff, on_delete=models.CASCADE, related_name="evaluations")
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="evaluations")
     cycle = models.ForeignKey(ReviewCycle, on_delete=models.PROTECT, related_name="evaluations")
     reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     total = models.DecimalField(max_digits=4, decimal_places=1)
@@ -203,9 +203,12 @@ class RevenueTier(models.Model):
 
 
 # A staff member's team over time lives in its own package; imported here so Django registers it.
+# The audit log lives in staff core so customers and campaigns can record to it.
+from staff.audit.models import AuditEntry  # noqa: E402
 from staff.teams.models import TeamMembership  # noqa: E402
 
 __all__ = [
+    "AuditEntry",
     "CompetencyDimension",
     "Decision",
     "Evaluation",

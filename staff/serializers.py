@@ -1,4 +1,4 @@
-from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema_field
@@ -7,24 +7,6 @@ from rest_framework import serializers
 from staff.models import HANDOVER_RULES, Staff, Team
 from staff.teams.selectors import team_history_for
 from staff.teams.validation import staff_team_change_problem
-
-
-class TokenRequestSerializer(serializers.Serializer):
-    username = serializers.CharField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False, write_only=True)
-
-    def validate(self, attrs):
-        user = authenticate(self.context.get("request"), username=attrs["username"], password=attrs["password"])
-        if user is None:
-            raise serializers.ValidationError(
-                {"password": "用户名或密码错误 unknown username or wrong password (or the account is disabled)."}
-            )
-        attrs["user"] = user
-        return attrs
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField()
 
 
 class TeamSerializer(serializers.ModelSerializer):
@@ -40,7 +22,7 @@ class TeamPeriodSerializer(serializers.Serializer):
 
 class StaffOutputSerializer(serializers.ModelSerializer):
     username = serializers.CharField(source="user.username")
-    team = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    team = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     team_history = serializers.SerializerMethodField()
 
     class Meta:
@@ -104,6 +86,9 @@ class StaffInputSerializer(serializers.Serializer):
             self.fields.pop("handover_allocation")
 
     def validate_username(self, value: str) -> str:
+        if self.instance is not None and value != self.instance.user.username:
+            # The username names the staff member in URLs, events and KPI keys.
+            raise serializers.ValidationError("用户名不能修改 the username cannot be changed.")
         users = get_user_model().objects.filter(username=value)
         if self.instance is not None:
             users = users.exclude(pk=self.instance.user_id)
@@ -125,7 +110,8 @@ class StaffInputSerializer(serializers.Serializer):
                 "密码只能在创建时设置 the password is set only when the staff is created."
             )
         try:
-            validate_password(value)
+            # The user as it will be: a password too like the username is refused.
+            validate_password(value, user=get_user_model()(username=str(self.initial_data.get("username", ""))))
         except DjangoValidationError as exc:
             raise serializers.ValidationError(list(exc.messages)) from exc
         return value

@@ -5,13 +5,14 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from staff import api
+from staff.accounts.api import TokenApi
 
 router = SimpleRouter()
 router.register("teams", api.TeamViewSet, basename="team")
 router.register("staff", api.StaffViewSet, basename="staff")
 
 api_urlpatterns = [
-    path("auth/token/", api.TokenApi.as_view(), name="auth-token"),
+    path("auth/token/", TokenApi.as_view(), name="auth-token"),
     path("", include(router.urls)),
 ]
 

@@ -56,7 +56,7 @@ class CampaignViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
         return Response(DrawSerializer(drawn).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(responses=DrawSerializer(many=True))
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], pagination_class=None)
     def draws(self, request, code=None):
         """The draws kept for this campaign, newest first."""
         campaign = self.get_object()

@@ -5,6 +5,7 @@ from campaigns.alerts.api import IsTeamLeadOrManager
 from campaigns.archive.pagination import MessagePagination
 from campaigns.archive.selectors import message_search
 from campaigns.archive.serializers import MessageFilterSerializer, MessageSerializer
+from staff.audit.services import audit_record
 
 
 class MessageListApi(generics.ListAPIView):
@@ -26,4 +27,5 @@ class MessageListApi(generics.ListAPIView):
         summary="会话存档搜索 message archive search", parameters=[MessageFilterSerializer], tags=["messages"]
     )
     def get(self, request, *args, **kwargs):
+        audit_record(action="message_search", request=request, detail=dict(request.query_params.items()))
         return super().get(request, *args, **kwargs)

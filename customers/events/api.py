@@ -4,13 +4,14 @@ from django.conf import settings
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customers.events.services import events_ingest
 from customers.models import EventType
+from sitadmin.parsers import DepthLimitedJSONParser
 from staff import permissions
+from staff.accounts.throttling import SettingsScopedRateThrottle
 
 
 class IsManager(permissions.IsManager):
@@ -41,7 +42,10 @@ class EventsIngestApi(APIView):
     stored even when others are rejected, and ids seen before count as duplicates."""
 
     permission_classes = [IsManager]
-    parser_classes = [JSONParser]
+    parser_classes = [DepthLimitedJSONParser]
+    per_item_text_check = True  # a NUL or a lone surrogate is an error for its item only
+    throttle_classes = [SettingsScopedRateThrottle]
+    throttle_scope = "events"
 
     @extend_schema(
         request=EventItemSchema(many=True),

@@ -10,6 +10,7 @@ from django.utils.dateparse import parse_datetime
 
 from customers.models import Event, EventType
 from customers.phones import phone_normalize
+from sitadmin.text import text_is_storable
 
 STAFF_REQUIRED = {EventType.FRIEND_REQUEST_SENT, EventType.FRIEND_ADDED, EventType.FRIEND_DELETED}
 GROUP_EVENTS = {EventType.GROUP_JOINED, EventType.GROUP_LEFT}
@@ -63,6 +64,9 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
             return None
         if not isinstance(value, str):
             problems.append(f"{name}: must be a string")
+            return None
+        if not text_is_storable(value):
+            problems.append(f"{name}: contains a NUL byte or an invalid character")
             return None
         value = value.strip()
         if len(value) > max_length:

@@ -24,6 +24,7 @@ from customers.models import Customer, Event, EventType, LeadSource, Order
 from customers.privacy.crypto import phones_index
 from customers.services.stages import customer_stages_refresh
 from sitadmin.bulk import rows_insert_ignoring_conflicts, rows_update
+from sitadmin.text import text_clean
 from staff.models import Staff
 
 UNKNOWN_SOURCE_CODE = "unknown"
@@ -65,9 +66,9 @@ def events_ingest(*, events: list) -> EventIngestResult:
             if attempt == attempts or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
     result.errors = [
-        {"index": index, "id": ids[index] if isinstance(ids[index], str) else None, "error": "; ".join(problems)}
-        for index, problems in sorted(errors.items())
+        {"index": index, "id": ids[index], "error": "; ".join(problems)} for index, problems in sorted(errors.items())
     ]
     return result
 

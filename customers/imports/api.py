@@ -16,6 +16,8 @@ from customers.imports.selectors import import_can_create, import_jobs_for, impo
 from customers.imports.serializers import ImportCreateSerializer, ImportJobSerializer
 from customers.imports.services import import_job_create, import_job_retry
 from customers.models import ImportJob
+from sitadmin.spreadsheets import cell_safe
+from staff.audit.services import audit_record
 from staff.models import Staff
 from staff.permissions import IsStaffMember
 from staff.roles import role_for, staff_for
@@ -61,6 +63,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             )
         except ImportFileError as exc:
             raise ValidationError({"file": [str(exc)]}) from exc
+        audit_record(action="import", request=request, object_repr=f"import:{job.pk}", detail=_import_detail(job))
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
     @extend_schema(responses={(200, "text/csv"): OpenApiTypes.STR})
@@ -68,6 +71,9 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def errors(self, request, pk=None):
         """The rows that were not imported, as CSV (UTF-8 with BOM): row number, value, reason."""
         job = self.get_object()
+        audit_record(
+            action="export", request=request, object_repr=f"import:{job.pk}", detail={"report": "import_errors"}
+        )
         response = StreamingHttpResponse(_report_lines(job, request.user), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
@@ -90,6 +96,10 @@ def _team_for_upload(user, team):
     return own
 
 
+def _import_detail(job: ImportJob) -> dict:
+    return {"file": job.file_name, "source": job.source.code, "team": job.team.code if job.team else None}
+
+
 class _Echo:
     def write(self, value):
         return value
@@ -100,4 +110,4 @@ def _report_lines(job, user):
     # The BOM lets Excel open the Chinese text as UTF-8.
     yield "\ufeff" + writer.writerow(REPORT_HEADER)
     for row in import_row_report(job=job, user=user):
-        yield writer.writerow(row)
+        yield writer.writerow([cell_safe(value) for value in row])

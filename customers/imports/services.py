@@ -127,7 +127,10 @@ def import_job_run(*, job_id: int, chunk_rows: int = CHUNK_ROWS, progress: Progr
     written; running it again imports the file as if for the first time.
     """
     job = ImportJob.objects.select_related("source", "team").get(pk=job_id)
-    started = _job_update(job_id, status=ImportJob.Status.RUNNING, progress=0, error="", started_at=timezone.now())
+    now = timezone.now()
+    started = _job_update(
+        job_id, status=ImportJob.Status.RUNNING, progress=0, error="", started_at=now, heartbeat_at=now
+    )
     if not started:
         return job
     allocate = job.allocation != ImportJob.Allocation.NONE and job.team_id is not None
@@ -259,7 +262,7 @@ def _progress_writer(*, side_connection: bool) -> Iterator[Callable[[int, int], 
     """`update(job_id, percent)`; through a connection of its own while the run's transaction is open,
     so that the progress shows before the import commits."""
     if not side_connection:
-        yield lambda job_id, percent: _job_update(job_id, progress=percent)
+        yield lambda job_id, percent: _job_update(job_id, progress=percent, heartbeat_at=timezone.now())
         return
     side = connections.create_connection(DEFAULT_DB_ALIAS)
     table = ImportJob._meta.db_table
@@ -268,7 +271,7 @@ def _progress_writer(*, side_connection: bool) -> Iterator[Callable[[int, int], 
         with side.cursor() as cursor:
             # SKIP LOCKED: should the run's own transaction hold the row, waiting for it would never end.
             cursor.execute(
-                f"UPDATE {table} SET progress = %s WHERE id IN"  # noqa: S608 (names only)
+                f"UPDATE {table} SET progress = %s, heartbeat_at = now() WHERE id IN"  # noqa: S608 (names only)
                 f" (SELECT id FROM {table} WHERE id = %s AND status <> %s FOR UPDATE SKIP LOCKED)",
                 [percent, job_id, ImportJob.Status.DONE],
             )

@@ -15,6 +15,7 @@ from customers.imports.readers import ImportFileError
 from customers.imports.selectors import import_can_create, import_jobs_for
 from customers.imports.services import import_job_create
 from customers.models import ImportJob, LeadSource
+from staff.audit.services import audit_record
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
 
@@ -69,6 +70,9 @@ def import_page(request):
             except ImportFileError as exc:
                 form.add_error("file", str(exc))
             else:
+                audit_record(
+                    action="import", request=request, object_repr=f"import:{job.pk}", detail={"file": job.file_name}
+                )
                 return redirect(f"{reverse('imports')}?job={job.pk}")
         status = 400
     else:

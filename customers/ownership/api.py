@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 
 from customers.ownership.handover import staff_handover
 from customers.ownership.serializers import HandoverInputSerializer
+from staff.audit.services import audit_record
 from staff.models import Staff
 from staff.permissions import IsStaffMember
 from staff.roles import is_manager
@@ -34,4 +35,6 @@ class HandoverApi(APIView):
             dry_run=data.validated_data["dry_run"],
             performed_by=request.user,
         )
+        if not data.validated_data["dry_run"]:
+            audit_record(action="handover", request=request, object_repr=f"staff:{username}", detail=result.__dict__)
         return Response(result.__dict__)

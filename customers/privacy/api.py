@@ -4,22 +4,22 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from customers.models import Customer
 from customers.privacy.serializers import PhoneRevealSerializer
 from customers.privacy.services import customer_phone_reveal
+from staff.accounts.throttling import SettingsScopedRateThrottle
 from staff.permissions import IsStaffMember
 
 
 class CustomerPhoneRevealApi(APIView):
     """A customer's full phone: managers any customer's, team leads their team's. Every reveal is recorded
-    in the audit log (`phone_reveal`) and the calls are rate-limited (scope `reveal`)."""
+    in the audit log (`phone_reveal`) and the calls are rate-limited (`API_THROTTLE_RATES['phone_reveal']`)."""
 
     permission_classes = [IsStaffMember]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "reveal"
+    throttle_classes = [SettingsScopedRateThrottle]
+    throttle_scope = "phone_reveal"
 
     @extend_schema(request=None, responses=PhoneRevealSerializer)
     def post(self, request, customer_id: int):

@@ -27,6 +27,7 @@ from sitadmin.celery import app as celery_app
 from sitadmin.pagination import PageSizePagination
 from sitadmin.spreadsheets import CsvRenderer, XlsxRenderer
 from staff import permissions
+from staff.audit.services import audit_record
 from staff.roles import is_manager
 
 RANGE_PARAMETERS = [
@@ -88,6 +89,7 @@ class _KpiExportApi(APIView):
             filename = f"{self.name_prefix}-{params['dimension']}-{params['date_from']}-{params['date_to']}"
             response = Response({"columns": [*self.leading_columns, *ALL_METRICS], "rows": rows})
             response["Content-Disposition"] = f'attachment; filename="{filename}.{params["format"]}"'
+            audit_record(action="export", request=request, object_repr=f"{filename}.{params['format']}", detail=params)
             return response
         paginator = PageSizePagination()
         page = paginator.paginate_queryset(rows, request, view=self)
@@ -160,6 +162,9 @@ class KpiRecomputeApi(APIView):
         task_id = str(uuid.uuid4())
         args = [params["date_from"].isoformat(), params["date_to"].isoformat()]
         transaction.on_commit(lambda: compute_kpis_range.apply_async(args=args, task_id=task_id))
+        audit_record(
+            action="kpi_recompute", request=request, object_repr=f"{args[0]}..{args[1]}", detail={"task_id": task_id}
+        )
         return Response(
             {
                 "task_id": task_id,

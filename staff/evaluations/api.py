@@ -4,6 +4,7 @@ leaderboard and hand-over. Thin: validate, call one service or selector, shape t
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -13,7 +14,9 @@ from rest_framework.response import Response
 
 from metrics.models import Dimension
 from metrics.selectors import kpi_keys_visible
+from sitadmin.drf import FixedCodeMixin
 from sitadmin.spreadsheets import XLSX_TYPE, XlsxRenderer
+from staff.audit.services import audit_evaluation_create, audit_evaluation_override, audit_record
 from staff.evaluations.evidence import staff_evidence
 from staff.evaluations.scoring import EvaluationError, evaluation_create, evaluation_override
 from staff.evaluations.selectors import (
@@ -40,6 +43,7 @@ class DimensionViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    FixedCodeMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -64,6 +68,7 @@ class ReviewCycleViewSet(
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
+    FixedCodeMixin,
     mixins.UpdateModelMixin,
     viewsets.GenericViewSet,
 ):
@@ -84,6 +89,7 @@ class ReviewCycleViewSet(
     @extend_schema(
         parameters=[OpenApiParameter("format", str, enum=["json", "xlsx"])],
         description="Every visible staff member's total, decision and final decision; counts; distribution.",
+        responses={(200, "application/json"): OpenApiTypes.OBJECT, (200, XLSX_TYPE): OpenApiTypes.BINARY},
     )
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer, XlsxRenderer])
     def overview(self, request, code=None):
@@ -93,10 +99,12 @@ class ReviewCycleViewSet(
         overview = cycle_overview(cycle=cycle, user=request.user)
         if request.query_params.get("format") == "xlsx":
             response = HttpResponse(cycle_overview_xlsx(overview=overview), content_type=XLSX_TYPE)
+            audit_record(action="export", request=request, object_repr=f"evaluations-{cycle.code}.xlsx")
             response["Content-Disposition"] = f'attachment; filename="evaluations-{cycle.code}.xlsx"'
             return response
         return Response(overview)
 
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
     @action(detail=True, methods=["get"])
     def leaderboard(self, request, code=None):
         """Revenue leaderboard with tiers; first place only at or above the baseline."""
@@ -157,6 +165,7 @@ class EvaluationViewSet(
             )
         except EvaluationError as exc:
             raise ValidationError(exc.errors) from None
+        audit_evaluation_create(request=request, evaluation=evaluation)
         evaluation = evaluation_list_for(user=request.user).get(pk=evaluation.pk)
         return Response(EvaluationSerializer(evaluation).data, status=status.HTTP_201_CREATED)
 
@@ -167,6 +176,7 @@ class EvaluationViewSet(
         evaluation = self.get_object()
         data = EvaluationOverrideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
+        previous = evaluation.final_decision
         try:
             evaluation_override(
                 evaluation=evaluation,
@@ -176,6 +186,7 @@ class EvaluationViewSet(
             )
         except EvaluationError as exc:
             raise ValidationError(exc.errors) from None
+        audit_evaluation_override(request=request, evaluation=evaluation, previous=previous)
         # evaluation_override sets the saved fields on this instance; its relations are already loaded.
         return Response(EvaluationSerializer(evaluation).data)
 

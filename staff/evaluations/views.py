@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from customers.ownership.handover import staff_handover
 from metrics.models import Dimension
 from metrics.selectors import kpi_keys_visible
+from staff.audit.services import audit_evaluation_create, audit_evaluation_override
 from staff.evaluations.evidence import staff_evidence
 from staff.evaluations.scoring import EvaluationError, evaluation_create, evaluation_override
 from staff.evaluations.selectors import cycle_overview, evaluation_can_score, evaluation_list_for
@@ -144,6 +145,7 @@ def evaluation_new(request):
         except EvaluationError as exc:
             errors = exc.errors
         else:
+            audit_evaluation_create(request=request, evaluation=evaluation)
             messages.success(request, _("考核已保存。"))
             return redirect("evaluation-detail", pk=evaluation.pk)
     else:
@@ -181,6 +183,7 @@ def evaluation_detail(request, pk: int):
     if request.method == "POST":
         if not is_manager(request.user):
             raise PermissionDenied
+        previous = evaluation.final_decision
         try:
             evaluation_override(
                 evaluation=evaluation,
@@ -191,6 +194,7 @@ def evaluation_detail(request, pk: int):
         except EvaluationError as exc:
             errors = exc.errors
         else:
+            audit_evaluation_override(request=request, evaluation=evaluation, previous=previous)
             messages.success(request, _("最终结论已调整。"))
             return redirect("evaluation-detail", pk=evaluation.pk)
     scores = sorted(evaluation.scores.all(), key=lambda s: (s.dimension.position, s.dimension.code))

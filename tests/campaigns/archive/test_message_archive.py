@@ -6,6 +6,7 @@ from campaigns.archive.selectors import message_search
 from customers.events.services import events_ingest
 from customers.models import Customer, Event
 from customers.privacy.crypto import phone_index
+from staff.audit.models import AuditEntry
 from tests.staff.factories import StaffFactory, TeamFactory
 
 URL = "/api/v1/messages/"
@@ -92,6 +93,14 @@ def test_filters(client_for, manager, archive):
     for bad in ({"staff": "nobody"}, {"group": "nope"}, {"customer": "x"}, {"date_from": "2026-13-01"}):
         answer = client.get(URL, bad)
         assert answer.status_code == 400 and set(answer.json()) == set(bad)
+
+
+@pytest.mark.django_db
+def test_a_search_is_in_the_audit_log_with_its_filters(client_for, manager, archive):
+    assert client_for(manager).get(URL, {"q": "vip", "date_from": "2026-11-02"}).status_code == 200
+    entry = AuditEntry.objects.get(action="message_search")
+    assert entry.username == manager.user.username
+    assert entry.detail == {"q": "vip", "date_from": "2026-11-02"}
 
 
 @pytest.mark.django_db

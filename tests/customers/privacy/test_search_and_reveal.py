@@ -2,10 +2,11 @@
 may reveal it (team leads their team's, managers any), audited and rate-limited."""
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
-from rest_framework.throttling import ScopedRateThrottle
 
 from customers.privacy import services as reveal_services
+from staff.audit.models import AuditEntry
 from tests.customers.privacy.factories import two_teams
 
 pytestmark = pytest.mark.django_db
@@ -38,10 +39,10 @@ def test_a_team_lead_cannot_complete_a_masked_number_from_its_middle_digits(clie
 @pytest.fixture
 def reveal_rate(monkeypatch):
     """Reveal throttling at 3 a minute for these tests, with no history left from earlier ones."""
-    monkeypatch.setattr(ScopedRateThrottle, "THROTTLE_RATES", {"reveal": "3/min"})
+    monkeypatch.setitem(settings.API_THROTTLE_RATES, "phone_reveal", "3/min")
 
     def clear(*staff):
-        cache.delete_many([f"throttle_reveal_{s.user.pk}" for s in staff])
+        cache.delete_many([f"throttle_phone_reveal_{s.user.pk}" for s in staff])
 
     return clear
 
@@ -74,6 +75,16 @@ def test_reveal_is_rate_limited(client_for, reveal_rate):
     codes = [lead.post(f"{URL}{world['c1'].pk}/reveal-phone/").status_code for _ in range(4)]
     reveal_rate(world["lead1"])
     assert codes == [200, 200, 200, 429]
+
+
+def test_a_reveal_is_in_the_audit_log_without_the_number(client_for, reveal_rate):
+    world = two_teams()
+    reveal_rate(world["manager"])
+    c1 = world["c1"]
+    assert client_for(world["manager"]).post(f"{URL}{c1.pk}/reveal-phone/").status_code == 200
+    entry = AuditEntry.objects.get(action="phone_reveal")
+    assert (entry.username, entry.object_repr) == ("boss", f"customer:{c1.pk}")
+    assert "4512" not in str(entry.detail)
 
 
 def test_the_customer_page_offers_the_reveal_to_those_who_see_the_number_masked(client, monkeypatch):

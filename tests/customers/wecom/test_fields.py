@@ -10,7 +10,7 @@ def test_staff_wecom_userid_is_set_read_and_unique(manager, client_for):
     StaffFactory(user__username="amy", wecom_userid="zhangsan")
 
     created = client.post(
-        "/api/v1/staff/", {"username": "bob", "password": "pw-12345", "wecom_userid": "lisi"}, format="json"
+        "/api/v1/staff/", {"username": "bob", "password": "Lisi-password-2026", "wecom_userid": "lisi"}, format="json"
     )
     assert created.status_code == 201 and created.json()["wecom_userid"] == "lisi"
 

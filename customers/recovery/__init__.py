@@ -1,0 +1,1 @@
+"""Crash recovery: imports lost with their worker are queued again."""

@@ -1,0 +1,1 @@
+"""Signing in: expiring API tokens, lockout after repeated failures, request throttles."""

@@ -1,0 +1,212 @@
+"""Jobs survive their worker: a SIGKILLed pool child, or the whole worker, in the middle of an import
+and of a 30-day KPI recompute. Each ends as one uninterrupted run would."""
+
+import datetime as dt
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from celery import group
+from django.core.files.base import ContentFile
+from django.db import connection
+from django.utils import timezone
+
+from customers.events.services import events_ingest
+from customers.imports.services import import_job_create
+from customers.imports.tasks import import_run
+from customers.models import Customer, ImportJob, LeadSource
+from customers.recovery.services import import_jobs_requeue_stale
+from metrics.engine.compute import kpis_compute_day
+from metrics.models import DailyKpi
+from metrics.tasks import compute_daily_kpis
+from sitadmin.celery import app as celery_app
+from tests.conftest import _database_url_for_test_db
+from tests.staff.factories import StaffFactory
+
+ROOT = Path(__file__).resolve().parents[3]
+IMPORT_ROWS = 20_000
+DAYS = [dt.date(2026, 10, 1) + dt.timedelta(days=n) for n in range(30)]
+pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
+
+
+class Worker:
+    """A real prefork worker (one pool child) on its own queue, in its own process group."""
+
+    def __init__(self, queue: str):
+        self.queue = queue
+        self.proc = None
+
+    def start(self):
+        env = {
+            **os.environ,
+            "DATABASE_URL": _database_url_for_test_db(),
+            "CELERY_TASK_ALWAYS_EAGER": "false",
+            # Unacknowledged messages of a dead worker come back after this many seconds.
+            "CELERY_VISIBILITY_TIMEOUT": "5",
+        }
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "sitadmin", "worker", "-P", "prefork", "-c", "1"]
+            + ["-Q", self.queue, "-l", "warning", "--without-gossip", "--without-mingle", "-n", f"{self.queue}@%h"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if celery_app.control.ping(timeout=0.5, destination=[f"{self.queue}@{os.uname().nodename}"]):
+                return
+        raise RuntimeError("worker did not start")
+
+    def child_pid(self) -> int:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+        return int(out[0])
+
+    def kill_child(self):
+        os.kill(self.child_pid(), signal.SIGKILL)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def worker(monkeypatch, settings):
+    # The worker reads the uploads from the test's media folder (its environment is copied at start).
+    monkeypatch.setenv("MEDIA_ROOT", str(settings.MEDIA_ROOT))
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = False
+    w = Worker(f"crash-{os.getpid()}-{time.monotonic_ns()}")
+    w.start()
+    yield w
+    w.stop()
+    celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
+
+
+def _wait_for_busy_worker(timeout: float = 60) -> None:
+    """Until the worker is inside a database query or transaction: the moment to kill it."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                " AND state IN ('active', 'idle in transaction') AND query NOT ILIKE '%%pg_stat_activity%%'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the worker never got busy")
+
+
+def _wait(condition, timeout: float = 90) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("timed out")
+
+
+def _import_job() -> ImportJob:
+    source = LeadSource.objects.create(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
+    lines = ["phone,name"] + [f"1380{n:07d},客户{n}" for n in range(IMPORT_ROWS)]
+    data = ("\n".join(lines) + "\n").encode()
+    return import_job_create(
+        file=ContentFile(data, name="leads.csv"), file_name="leads.csv", source=source, dispatch=False
+    )
+
+
+def _kpi_events() -> None:
+    StaffFactory(user__username="amy")
+    events = []
+    for n in range(300):
+        day = DAYS[n % 30]
+        phone = f"1390000{n:04d}"
+        at = f"{day.isoformat()}T10:00:00+08:00"
+        events.append({"id": f"r{n}", "type": "friend_request_sent", "at": at, "phone": phone, "staff": "amy"})
+        if n % 3:
+            events.append(
+                {"id": f"a{n}", "type": "friend_added", "at": at.replace("T10", "T11"), "phone": phone, "staff": "amy"}
+            )
+        if n % 5 == 0:
+            events.append(
+                {"id": f"g{n}", "type": "group_joined", "at": at.replace("T10", "T12"), "phone": phone, "group": "g1"}
+            )
+    assert events_ingest(events=events).errors == []
+
+
+def _kpi_snapshot() -> list[tuple]:
+    fields = [f.name for f in DailyKpi._meta.fields if f.name not in ("id", "computed_at")]
+    return list(DailyKpi.objects.order_by("date", "dimension", "key").values_list(*fields))
+
+
+def _uninterrupted_kpis() -> list[tuple]:
+    for day in DAYS:
+        kpis_compute_day(day=day)
+    snapshot = _kpi_snapshot()
+    DailyKpi.objects.all().delete()
+    return snapshot
+
+
+def _send_recompute(queue: str) -> None:
+    group(compute_daily_kpis.s(day.isoformat()) for day in DAYS).apply_async(queue=queue)
+
+
+def test_killed_pool_child_mid_import_and_mid_recompute(worker):
+    _kpi_events()
+    expected_kpis = _uninterrupted_kpis()
+    job = _import_job()
+
+    import_run.apply_async(args=[job.pk], queue=worker.queue)
+    _wait(lambda: ImportJob.objects.get(pk=job.pk).status != ImportJob.Status.QUEUED)
+    _wait_for_busy_worker()
+    first_start = ImportJob.objects.get(pk=job.pk).started_at
+    worker.kill_child()
+
+    _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE)
+    job.refresh_from_db()
+    assert job.error == ""
+    assert job.started_at > first_start  # it really ran a second time
+    assert (job.total_rows, job.created, job.duplicates, job.invalid) == (IMPORT_ROWS, IMPORT_ROWS, 0, 0)
+    assert Customer.objects.count() == IMPORT_ROWS + 300
+
+    _send_recompute(worker.queue)
+    _wait(lambda: DailyKpi.objects.filter(date=DAYS[3]).exists())
+    _wait_for_busy_worker()
+    worker.kill_child()
+    _wait(lambda: DailyKpi.objects.values("date").distinct().count() == 30 and _kpi_snapshot() == expected_kpis)
+
+
+@pytest.mark.django_db
+def test_sweeper_requeues_imports_without_a_heartbeat(django_capture_on_commit_callbacks):
+    source = LeadSource.objects.create(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
+    job = import_job_create(
+        file=ContentFile(b"phone\n13800000001\n13800000002\n", name="a.csv"),
+        file_name="a.csv",
+        source=source,
+        dispatch=False,
+    )
+    now = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, progress=53, heartbeat_at=now - dt.timedelta(minutes=11)
+    )
+    fresh = import_job_create(
+        file=ContentFile(b"phone\n13800000003\n", name="b.csv"), file_name="b.csv", source=source, dispatch=False
+    )
+    ImportJob.objects.filter(pk=fresh.pk).update(
+        status=ImportJob.Status.RUNNING, heartbeat_at=now - dt.timedelta(minutes=2)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert import_jobs_requeue_stale(stale_minutes=10) == [job.pk]
+    job.refresh_from_db()
+    assert (job.status, job.created) == (ImportJob.Status.DONE, 2)
+    assert ImportJob.objects.get(pk=fresh.pk).status == ImportJob.Status.RUNNING
