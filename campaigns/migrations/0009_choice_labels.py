@@ -35,4 +35,9 @@ class Migration(migrations.Migration):
             name='match',
             field=models.CharField(choices=[('contains', '包含'), ('exact', '完全匹配')], default='contains', max_length=16),
         ),
+        migrations.AlterField(
+            model_name='soptask',
+            name='action',
+            field=models.CharField(choices=[('private_message', '私聊'), ('group_message', '群消息'), ('call', '电话'), ('tag', '打标签'), ('broadcast', '群发')], default='private_message', max_length=16),
+        ),
     ]
