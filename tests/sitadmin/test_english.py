@@ -36,6 +36,8 @@ PAGES = {
         "/evaluations/new/?staff=op1&cycle=2026-11",
         "/evaluations/{evaluation}/",
         "/customers/{customer}/",
+        "/sop/templates/",
+        "/sop/templates/new/",
     ],
     "team_lead": [
         "/",
