@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from customers.privacy.models import EncryptedPhone
 from customers.tagging.models import CustomerTag  # noqa: F401 (registered with the customers app)
@@ -9,10 +10,10 @@ from staff.models import AllocationRule
 
 class LeadSource(models.Model):
     class Kind(models.TextChoices):
-        TELESALES = "telesales", "电销数据 telesales"
-        ORDERS = "orders", "订单数据 orders"
-        ADS = "ads", "广告数据 ads"
-        INTERCEPT = "intercept", "截流数据 intercept"
+        TELESALES = "telesales", _("电销数据")
+        ORDERS = "orders", _("订单数据")
+        ADS = "ads", _("广告数据")
+        INTERCEPT = "intercept", _("截流数据")
 
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)
@@ -55,13 +56,13 @@ class Tag(models.Model):
 class Stage(models.TextChoices):
     """Lifecycle stages in order (docs/domain.md §Vocabulary); `lost` stands apart."""
 
-    LEAD = "lead", "线索"
-    REQUESTED = "requested", "已申请"
-    FAN = "fan", "已加粉"
-    GROUPED = "grouped", "已进群"
-    BUYER = "buyer", "已成交"
-    REPEAT_BUYER = "repeat_buyer", "复购"
-    LOST = "lost", "已流失"
+    LEAD = "lead", _("线索")
+    REQUESTED = "requested", _("已申请")
+    FAN = "fan", _("已加粉")
+    GROUPED = "grouped", _("已进群")
+    BUYER = "buyer", _("已成交")
+    REPEAT_BUYER = "repeat_buyer", _("复购")
+    LOST = "lost", _("已流失")
 
 
 class Customer(EncryptedPhone, models.Model):
@@ -123,10 +124,10 @@ class OwnershipPeriod(models.Model):
     """Who owned a customer from when until when; `ended_at` is empty for the current owner."""
 
     class Cause(models.TextChoices):
-        IMPORT = "import", "导入分配 import"
-        MANUAL = "manual", "手工 manual"
-        HANDOVER = "handover", "交接 hand-over"
-        EVENT = "event", "首次加粉 first friend_added"
+        IMPORT = "import", _("导入分配")
+        MANUAL = "manual", _("手工")
+        HANDOVER = "handover", _("交接")
+        EVENT = "event", _("首次加粉")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="ownership_periods")
     # No index of its own: the (staff, started_at) index below leads with it.
@@ -151,21 +152,21 @@ class OwnershipPeriod(models.Model):
 
 
 class EventType(models.TextChoices):
-    FRIEND_REQUEST_SENT = "friend_request_sent", "发送好友申请"
-    FRIEND_ADDED = "friend_added", "加粉"
-    FRIEND_DELETED = "friend_deleted", "删除好友"
-    GROUP_JOINED = "group_joined", "进群"
-    GROUP_LEFT = "group_left", "退群"
-    MESSAGE = "message", "消息"
-    ORDER = "order", "下单"
+    FRIEND_REQUEST_SENT = "friend_request_sent", _("发送好友申请")
+    FRIEND_ADDED = "friend_added", _("加粉")
+    FRIEND_DELETED = "friend_deleted", _("删除好友")
+    GROUP_JOINED = "group_joined", _("进群")
+    GROUP_LEFT = "group_left", _("退群")
+    MESSAGE = "message", _("消息")
+    ORDER = "order", _("下单")
 
 
 class Event(models.Model):
     """A customer's journey, one fact at a time (docs/domain.md §Events). `client_id` makes re-sends idempotent."""
 
     class Direction(models.TextChoices):
-        IN = "in", "客户发 in"
-        OUT = "out", "员工发 out"
+        IN = "in", _("客户发")
+        OUT = "out", _("员工发")
 
     client_id = models.CharField(max_length=64, unique=True)
     type = models.CharField(max_length=32, choices=EventType.choices)
@@ -237,10 +238,10 @@ class ImportJob(models.Model):
     """One uploaded lead list and what became of each of its rows."""
 
     class Status(models.TextChoices):
-        QUEUED = "queued", "排队中 queued"
-        RUNNING = "running", "导入中 running"
-        DONE = "done", "完成 done"
-        FAILED = "failed", "失败 failed"
+        QUEUED = "queued", _("排队中")
+        RUNNING = "running", _("导入中")
+        DONE = "done", _("完成")
+        FAILED = "failed", _("失败")
 
     Allocation = AllocationRule
 

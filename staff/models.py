@@ -2,15 +2,17 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 
 class AllocationRule(models.TextChoices):
     """How customers are dealt to a team's active operators: on import, and on hand-over (which always deals)."""
 
-    NONE = "none", "不分配 none"
-    ROUND_ROBIN = "round_robin", "轮流 round robin"
-    WEIGHTED = "weighted", "按权重 weighted"
-    CAPACITY = "capacity", "按容量 capacity"
+    NONE = "none", _("不分配")
+    ROUND_ROBIN = "round_robin", _("轮流")
+    WEIGHTED = "weighted", _("按权重")
+    CAPACITY = "capacity", _("按容量")
 
 
 # A hand-over always deals the customers to someone.
@@ -31,19 +33,19 @@ class Team(models.Model):
 
 class Staff(models.Model):
     class Role(models.TextChoices):
-        MANAGER = "manager", "运营负责人 manager"
-        TEAM_LEAD = "team_lead", "组长 team lead"
-        OPERATOR = "operator", "运营专员 operator"
+        MANAGER = "manager", _("运营负责人")
+        TEAM_LEAD = "team_lead", _("组长")
+        OPERATOR = "operator", _("运营专员")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "在职 active"
-        TRANSFERRED = "transferred", "已转岗 transferred"
-        EXITED = "exited", "已离职 exited"
-        CANDIDATE = "candidate", "候选人 candidate"
+        ACTIVE = "active", _("在职")
+        TRANSFERRED = "transferred", _("已转岗")
+        EXITED = "exited", _("已离职")
+        CANDIDATE = "candidate", _("候选人")
 
     class HireType(models.TextChoices):
-        EXTERNAL = "external", "外招 external"
-        INTERNAL = "internal", "内部晋升 internal"
+        EXTERNAL = "external", _("外招")
+        INTERNAL = "internal", _("内部晋升")
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff")
     name = models.CharField(max_length=100, blank=True)
@@ -94,6 +96,11 @@ class CompetencyDimension(models.Model):
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.code})"
 
+    @property
+    def name(self) -> str:
+        """The name in the active language: English pages show name_en, Chinese pages name_zh."""
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_zh
+
 
 class ReviewCycle(models.Model):
     code = models.SlugField(max_length=64, unique=True)
@@ -122,10 +129,10 @@ class ReviewCycle(models.Model):
 
 
 class Decision(models.TextChoices):
-    ADVANCE = "advance", "进 advance"
-    KEEP = "keep", "留 keep"
-    TRANSFER = "transfer", "转 transfer"
-    EXIT = "exit", "退 exit"
+    ADVANCE = "advance", _("进")
+    KEEP = "keep", _("留")
+    TRANSFER = "transfer", _("转")
+    EXIT = "exit", _("退")
 
 
 class Evaluation(models.Model):

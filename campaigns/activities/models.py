@@ -2,12 +2,13 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Campaign(models.Model):
     class Kind(models.TextChoices):
-        CHECKIN = "checkin", "打卡 check-in"
-        REFERRAL = "referral", "任务宝 referral"
+        CHECKIN = "checkin", _("打卡")
+        REFERRAL = "referral", _("任务宝")
 
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)

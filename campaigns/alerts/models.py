@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class SensitiveWord(models.Model):
@@ -26,8 +27,8 @@ class Alert(models.Model):
     """
 
     class Kind(models.TextChoices):
-        SENSITIVE_WORD = "sensitive_word", "敏感词 sensitive word"
-        LOSS = "loss", "流失 loss"
+        SENSITIVE_WORD = "sensitive_word", _("敏感词")
+        LOSS = "loss", _("流失")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     staff = models.ForeignKey(

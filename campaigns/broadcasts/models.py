@@ -1,14 +1,15 @@
 """Broadcasts (群发): one content to an audience of customers, handed to their owners as tasks."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Broadcast(models.Model):
     """A broadcast: its audience is frozen into recipients at `scheduled_at`."""
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "待发送 scheduled"
-        SENT = "sent", "已发送 sent"
+        SCHEDULED = "scheduled", _("待发送")
+        SENT = "sent", _("已发送")
 
     title = models.CharField(max_length=200)
     content = models.TextField()

@@ -1,14 +1,15 @@
 """Channel codes (渠道活码): a poster's QR code that routes each scan to one of its staff."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class ChannelCode(models.Model):
     """A channel code: the staff a scan may reach, how they are chosen, and what an add through it brings."""
 
     class Routing(models.TextChoices):
-        ROUND_ROBIN = "round_robin", "轮流 round robin"
-        WEIGHTED = "weighted", "按权重 weighted"
+        ROUND_ROBIN = "round_robin", _("轮流")
+        WEIGHTED = "weighted", _("按权重")
 
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)

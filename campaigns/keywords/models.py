@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class KeywordReply(models.Model):
@@ -10,8 +11,8 @@ class KeywordReply(models.Model):
     """
 
     class Match(models.TextChoices):
-        CONTAINS = "contains", "包含 contains"
-        EXACT = "exact", "完全匹配 exact"
+        CONTAINS = "contains", _("包含")
+        EXACT = "exact", _("完全匹配")
 
     keywords = models.JSONField(default=list, help_text='["价格", "多少钱"]')
     match = models.CharField(max_length=16, choices=Match.choices, default=Match.CONTAINS)

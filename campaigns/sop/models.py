@@ -8,16 +8,17 @@ keeps the moments that decide its status, worked out once when it is made: `due_
 from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Now
+from django.utils.translation import gettext_lazy as _
 
 
 class SopTemplate(models.Model):
     """A standard operating procedure: the steps an operator runs once a customer meets its trigger."""
 
     class TriggerKind(models.TextChoices):
-        STAGE = "stage", "阶段 stage"
-        GROUP_JOINED = "group_joined", "进群 group joined"
-        TAG = "tag", "标签 tag"
-        CHANNEL = "channel", "渠道活码 channel code"
+        STAGE = "stage", _("阶段")
+        GROUP_JOINED = "group_joined", _("进群")
+        TAG = "tag", _("标签")
+        CHANNEL = "channel", _("渠道活码")
 
     code = models.SlugField(max_length=64, unique=True)
     name = models.CharField(max_length=100)
@@ -45,10 +46,10 @@ class SopTemplate(models.Model):
 
 
 class SopTaskStatus(models.TextChoices):
-    OPEN = "open", "待完成"
-    OVERDUE = "overdue", "已逾期"
-    DONE_ON_TIME = "done_on_time", "按时完成"
-    DONE_LATE = "done_late", "逾期完成"
+    OPEN = "open", _("待完成")
+    OVERDUE = "overdue", _("已逾期")
+    DONE_ON_TIME = "done_on_time", _("按时完成")
+    DONE_LATE = "done_late", _("逾期完成")
 
 
 class SopTaskQuerySet(models.QuerySet):
@@ -80,11 +81,11 @@ class SopTask(models.Model):
     """One step of a template for one customer (and, for group triggers, in one group)."""
 
     class Action(models.TextChoices):
-        PRIVATE_MESSAGE = "private_message", "私聊 private message"
-        GROUP_MESSAGE = "group_message", "群消息 group message"
-        CALL = "call", "电话 call"
-        TAG = "tag", "打标签 tag"
-        BROADCAST = "broadcast", "群发 broadcast"
+        PRIVATE_MESSAGE = "private_message", _("私聊")
+        GROUP_MESSAGE = "group_message", _("群消息")
+        CALL = "call", _("电话")
+        TAG = "tag", _("打标签")
+        BROADCAST = "broadcast", _("群发")
 
     template = models.ForeignKey(SopTemplate, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
     step = models.PositiveSmallIntegerField(default=0)

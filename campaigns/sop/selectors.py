@@ -29,7 +29,7 @@ def task_content_rendered(*, task: SopTask) -> str:
     return (
         content.replace("{name}", customer.name or "")
         .replace("{owner}", owner)
-        .replace("{stage}", Stage(customer.stage).label)
+        .replace("{stage}", str(Stage(customer.stage).label))
     )
 
 

@@ -41,7 +41,7 @@ class ImportForm(forms.Form):
         data = super().clean()
         data["allocation"] = data.get("allocation") or ImportJob.Allocation.NONE
         if data["allocation"] != ImportJob.Allocation.NONE and not data.get("team"):
-            self.add_error("team", _("分配需要团队 allocation needs a team to allocate to"))
+            self.add_error("team", _("分配需要团队"))
         return data
 
 

@@ -1,6 +1,7 @@
 """What WeCom sent: every verified callback, kept once, with what became of it."""
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class WecomCallback(models.Model):
@@ -11,10 +12,10 @@ class WecomCallback(models.Model):
     """
 
     class Status(models.TextChoices):
-        RECEIVED = "received", "待处理 received"
-        PROCESSED = "processed", "已处理 processed"
-        IGNORED = "ignored", "已忽略 ignored"
-        FAILED = "failed", "失败 failed"
+        RECEIVED = "received", _("待处理")
+        PROCESSED = "processed", _("已处理")
+        IGNORED = "ignored", _("已忽略")
+        FAILED = "failed", _("失败")
 
     dedup_key = models.CharField(max_length=64, unique=True)
     kind = models.CharField(max_length=128, blank=True, help_text="Event / ChangeType / UpdateDetail")

@@ -28,6 +28,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Count, F, Q
+from django.utils.translation import gettext as _
 
 from campaigns.alerts.selectors import alert_daily_counts
 from campaigns.models import SopTask
@@ -213,15 +214,15 @@ def suggested_scores(*, metrics: list[dict], remarks: dict, sop: dict) -> dict[s
         value, median = by_metric[metric]["value"], by_metric[metric]["team_median"]
         if value is not None and median:
             user_ops_parts.append(min(10.0, 6.0 * value / median))
-    no_data = {"score": None, "basis": "无数据 no data"}
+    no_data = {"score": None, "basis": _("无数据")}
     return {
         "user_ops": (
-            {"score": _one_decimal(statistics.fmean(user_ops_parts)), "basis": "回复率、活跃度 vs 团队中位数"}
+            {"score": _one_decimal(statistics.fmean(user_ops_parts)), "basis": _("回复率、活跃度相对团队中位数")}
             if user_ops_parts
             else no_data
         ),
         "execution": (
-            {"score": _one_decimal(10 * statistics.fmean(execution_parts)), "basis": "备注规范率、SOP 按时完成率"}
+            {"score": _one_decimal(10 * statistics.fmean(execution_parts)), "basis": _("备注规范率、SOP 按时完成率")}
             if execution_parts
             else no_data
         ),

@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from staff.models import CompetencyDimension, Decision, Evaluation, EvaluationScore, ReviewCycle, Staff
 
@@ -30,25 +31,23 @@ class EvaluationError(Exception):
 def score_parse(value) -> Decimal:
     """A score 0..10 with at most one decimal; raises ValueError with the reason."""
     if isinstance(value, bool) or value is None or value == "":
-        raise ValueError("必须是 0 到 10 的数字 must be a number from 0 to 10")
+        raise ValueError(_("必须是 0 到 10 的数字"))
     try:
         score = Decimal(str(value).strip())
     except InvalidOperation:
-        raise ValueError("必须是 0 到 10 的数字 must be a number from 0 to 10") from None
+        raise ValueError(_("必须是 0 到 10 的数字")) from None
     if not score.is_finite() or score < SCORE_MIN or score > SCORE_MAX:
-        raise ValueError("必须在 0 到 10 之间 must be between 0 and 10")
+        raise ValueError(_("必须在 0 到 10 之间"))
     if score != score.quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP):
-        raise ValueError("最多一位小数 at most one decimal")
+        raise ValueError(_("最多一位小数"))
     return score.quantize(ONE_DECIMAL)
 
 
 def evaluation_total(*, weighted_scores: list[tuple[Decimal, Decimal]]) -> Decimal:
     """`10 × Σ(weight × score) / Σ weight` from (weight, score) pairs, one decimal, half up."""
-    weight_sum = sum((weight for weight, _ in weighted_scores), Decimal(0))
+    weight_sum = sum((weight for weight, _score in weighted_scores), Decimal(0))
     if weight_sum <= 0:
-        raise EvaluationError(
-            {"scores": ["启用维度的权重之和必须大于 0 the active dimensions' weights must sum above 0"]}
-        )
+        raise EvaluationError({"scores": [_("启用维度的权重之和必须大于 0")]})
     weighted = sum((weight * score for weight, score in weighted_scores), Decimal(0))
     return (Decimal(10) * weighted / weight_sum).quantize(ONE_DECIMAL, rounding=ROUND_HALF_UP)
 
@@ -66,14 +65,14 @@ def evaluation_scores_validate(
 ) -> dict[CompetencyDimension, Decimal]:
     """Every active dimension scored once, nothing unknown; errors keyed by dimension code."""
     if not isinstance(scores, Mapping):
-        raise EvaluationError({"scores": ["必须是 {维度代码: 分数} 对象 must be an object {dimension code: score}"]})
+        raise EvaluationError({"scores": [_("必须是 {维度代码: 分数} 对象")]})
     by_code = {dim.code: dim for dim in dimensions}
     errors: dict[str, list[str]] = {}
     parsed: dict[CompetencyDimension, Decimal] = {}
     for code, value in scores.items():
         dim = by_code.get(code)
         if dim is None:
-            errors[str(code)] = ["未知或未启用的维度 unknown or inactive dimension"]
+            errors[str(code)] = [_("未知或未启用的维度")]
             continue
         try:
             parsed[dim] = score_parse(value)
@@ -81,7 +80,7 @@ def evaluation_scores_validate(
             errors[code] = [str(exc)]
     for code in by_code:
         if code not in scores:
-            errors[code] = ["必须打分 a score is required"]
+            errors[code] = [_("必须打分")]
     if errors:
         raise EvaluationError({"scores": errors})
     return parsed
@@ -102,9 +101,7 @@ def evaluation_create(
     dimension_notes = dimension_notes or {}
     unknown_notes = sorted(set(dimension_notes) - {dim.code for dim in dimensions})
     if unknown_notes:
-        raise EvaluationError(
-            {"dimension_notes": {code: ["未知或未启用的维度 unknown or inactive dimension"] for code in unknown_notes}}
-        )
+        raise EvaluationError({"dimension_notes": {code: [_("未知或未启用的维度")] for code in unknown_notes}})
     total = evaluation_total(weighted_scores=[(dim.weight, score) for dim, score in parsed.items()])
     decision = evaluation_decision(total=total)
     if Evaluation.objects.filter(staff=staff, cycle=cycle).exists():
@@ -139,16 +136,16 @@ def evaluation_create(
 
 
 def _duplicate_message(staff: Staff, cycle: ReviewCycle) -> str:
-    return f"{staff.username} 在周期 {cycle.code} 已有考核 already has an evaluation in this cycle"
+    return _("%(staff)s 在周期 %(cycle)s 已有考核") % {"staff": staff.username, "cycle": cycle.code}
 
 
 def evaluation_override(*, evaluation: Evaluation, final_decision: str, override_reason: str, by) -> Evaluation:
     """A manager's final decision; the computed `decision` stays beside it."""
     errors = {}
     if final_decision not in Decision.values:
-        errors["final_decision"] = [f"必须是 must be one of {', '.join(Decision.values)}"]
+        errors["final_decision"] = [_("必须是以下之一：%(values)s") % {"values": ", ".join(Decision.values)}]
     if not (override_reason or "").strip():
-        errors["override_reason"] = ["调整结论必须填写原因 a reason is required"]
+        errors["override_reason"] = [_("调整结论必须填写原因")]
     if errors:
         raise EvaluationError(errors)
     evaluation.final_decision = final_decision

@@ -9,7 +9,8 @@ import re
 import pytest
 from django.test import Client
 
-from staff.models import Staff
+from staff.evaluations.scoring import evaluation_create
+from staff.models import CompetencyDimension, Staff
 from tests.customers.factories import CustomerFactory
 from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
 
@@ -32,9 +33,24 @@ PAGES = {
         "/messages/",
         "/keywords/",
         "/no-such-page/",
+        "/evaluations/new/?staff=op1&cycle=2026-11",
+        "/evaluations/{evaluation}/",
+        "/customers/{customer}/",
+        "/sop/templates/",
+        "/sop/templates/new/",
     ],
-    "team_lead": ["/", "/dashboard/", "/staff-board/", "/customers/", "/evaluations/", "/imports/"],
-    "operator": ["/", "/customers/", "/dashboard/"],
+    "team_lead": [
+        "/",
+        "/dashboard/",
+        "/staff-board/",
+        "/customers/",
+        "/evaluations/",
+        "/imports/",
+        "/evaluations/new/?staff=op1&cycle=2026-11",
+        "/evaluations/{evaluation}/",
+        "/customers/{customer}/",
+    ],
+    "operator": ["/", "/customers/", "/dashboard/", "/customers/{customer}/"],
 }
 
 
@@ -52,9 +68,15 @@ def world(db):
         "team_lead": StaffFactory(user__username="lead", name="Lead", role=Staff.Role.TEAM_LEAD, team=team),
         "operator": StaffFactory(user__username="op1", name="Op One", role=Staff.Role.OPERATOR, team=team),
     }
-    CustomerFactory(name="Ann", owner=people["operator"])
+    customer = CustomerFactory(name="Ann", owner=people["operator"])
     ReviewCycleFactory(code="2026-11", name="November")
-    return people
+    # Scored in an earlier cycle, so the form for November still opens rather than redirecting.
+    october = ReviewCycleFactory(code="2026-10", name="October")
+    codes = CompetencyDimension.objects.filter(active=True).values_list("code", flat=True)
+    evaluation = evaluation_create(
+        staff=people["operator"], cycle=october, scores=dict.fromkeys(codes, 7), reviewer=people["manager"].user
+    )
+    return {**people, "ids": {"customer": customer.pk, "evaluation": evaluation.pk}}
 
 
 @pytest.mark.parametrize("role", ["manager", "team_lead", "operator"])
@@ -62,10 +84,13 @@ def test_pages_in_english_have_no_untranslated_text(world, role):
     client = Client()
     client.force_login(world[role].user)
     client.cookies["django_language"] = "en"
-    untranslated = {}
-    for url in PAGES[role]:
-        found = sorted(set(CJK.findall(_visible_text(client.get(url).content.decode()))))
+    untranslated, statuses = {}, {}
+    for page in PAGES[role]:
+        url = page.format(**world["ids"])
+        response = client.get(url)
+        statuses[url] = response.status_code
+        found = sorted(set(CJK.findall(_visible_text(response.content.decode()))))
         if found:
             untranslated[url] = found
-    print("UNTRANSLATED", role, untranslated)
     assert untranslated == {}
+    assert {url for url, code in statuses.items() if code != 200} <= {"/no-such-page/", "/dashboard/"}

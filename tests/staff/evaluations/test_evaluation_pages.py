@@ -76,6 +76,21 @@ def test_form_errors_inline_and_nothing_saved(team_lead, operator, cycle):
     assert Evaluation.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("language", "too_high", "missing"),
+    [("zh-hans", "必须在 0 到 10 之间", "必须打分"), ("en", "Must be between 0 and 10", "A score is required")],
+)
+def test_form_errors_speak_the_page_language(team_lead, operator, cycle, language, too_high, missing):
+    data = _form("8", staff="op1", cycle="nov")
+    data["score_learning"] = "11"
+    data["score_analysis"] = ""
+    client = _browser(team_lead)
+    client.cookies["django_language"] = language
+    html = client.post("/evaluations/new/", data).content.decode()
+    assert f'data-testid="error-learning">{too_high}</div>' in html
+    assert f'data-testid="error-analysis">{missing}</div>' in html
+
+
 def test_form_permissions(manager, team_lead, operator, cycle):
     assert _browser(operator).get("/evaluations/new/", {"staff": "op1", "cycle": "nov"}).status_code == 403
     outsider = StaffFactory(team=TeamFactory(code="t2"), user__username="outsider")
