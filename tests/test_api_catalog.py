@@ -2,7 +2,6 @@
 
 import pytest
 
-from campaigns.models import Group
 from customers.models import LeadSource, Tag, TagGroup
 from tests.campaigns.factories import GroupFactory, ScriptFactory
 from tests.customers.factories import CustomerFactory, LeadSourceFactory, TagFactory
@@ -53,9 +52,9 @@ def test_crud_by_code(client_for, manager, operator, endpoint, payload, change):
 @pytest.mark.parametrize(("endpoint", "payload", "change"), CASES)
 def test_everyone_reads_only_managers_write(client_for, team_lead, operator, endpoint, payload, change):
     LeadSourceFactory(code="dy-ads", name="x", kind="ads")
-    Tag.objects.create(code="lumbar", name="x")
+    TagFactory(code="lumbar", name="x")
     ScriptFactory(code="s-health", name="x")
-    Group.objects.create(code="g-knee")
+    GroupFactory(code="g-knee")
     url = f"/api/v1/{endpoint}/"
     for staff in (team_lead, operator):
         client = client_for(staff)

@@ -11,9 +11,10 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from customers.models import Event, LeadSource
-from staff.models import Evaluation, ReviewCycle
+from staff.models import Evaluation
+from tests.customers.factories import LeadSourceFactory
 from tests.metrics.factories import DailyKpiFactory
-from tests.staff.factories import StaffFactory
+from tests.staff.factories import ReviewCycleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -112,7 +113,7 @@ def test_kpi_csv_and_xlsx_neutralise_formula_keys(client_for, manager):
 
 
 def test_import_error_csv_neutralises_formulas(client_for, manager):
-    LeadSource.objects.create(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
+    LeadSourceFactory(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
     data = b'phone,name\n=HYPERLINK("http://x"),a\n+12,b\n13800000001,c\n'
     client = client_for(manager)
     job = client.post(
@@ -124,9 +125,7 @@ def test_import_error_csv_neutralises_formulas(client_for, manager):
 
 
 def test_cycle_overview_xlsx_has_no_live_formulas(client_for, manager, operator):
-    cycle = ReviewCycle.objects.create(
-        code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30)
-    )
+    cycle = ReviewCycleFactory(code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
     Evaluation.objects.create(
         staff=operator,
         cycle=cycle,

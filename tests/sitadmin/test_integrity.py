@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 
 from customers.models import Customer
-from staff.models import Evaluation, ReviewCycle, Staff, Team
+from staff.models import Evaluation, Staff, Team
 from tests.customers.factories import CustomerFactory, TagFactory
-from tests.staff.factories import StaffFactory, TeamFactory
+from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -35,9 +35,7 @@ def test_tag_in_use_is_409_and_stays_on_its_customers(client_for, manager):
 
 
 def test_staff_with_history_is_409_and_keeps_their_evaluations(client_for, manager, operator):
-    cycle = ReviewCycle.objects.create(
-        code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30)
-    )
+    cycle = ReviewCycleFactory(code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
     Evaluation.objects.create(
         staff=operator, cycle=cycle, reviewer=manager.user, total=70, decision="keep", final_decision="keep"
     )

@@ -11,9 +11,8 @@ from django.contrib.auth import get_user_model
 from knox.models import AuthToken
 
 from customers.models import LeadSource
-from staff.models import ReviewCycle
-from tests.customers.factories import CustomerFactory
-from tests.staff.factories import StaffFactory, TeamFactory
+from tests.customers.factories import CustomerFactory, LeadSourceFactory
+from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
 
 ST = Path(shutil.which("st") or Path(__file__).resolve().parents[2] / ".venv/bin/st")
 CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
@@ -25,9 +24,9 @@ CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,re
 def test_schemathesis_finds_no_server_error_and_no_undocumented_answer(live_server, tmp_path):
     team = TeamFactory(code="t1", name="一组")
     StaffFactory(user__username="op1", team=team)
-    LeadSource.objects.create(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
+    LeadSourceFactory(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
     CustomerFactory()
-    ReviewCycle.objects.create(code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
+    ReviewCycleFactory(code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
     # A superuser without a staff row: the run cannot delete or demote the account it runs as.
     admin = get_user_model().objects.create_superuser("st-admin", password="St-admin-password-1")
     _, token = AuthToken.objects.create(user=admin, expiry=None)

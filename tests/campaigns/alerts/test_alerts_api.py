@@ -7,8 +7,7 @@ from campaigns.alerts.models import Alert, SensitiveWord
 from campaigns.alerts.selectors import alert_daily_counts
 from customers.events.services import events_ingest
 from staff.evaluations.evidence import staff_evidence
-from staff.models import ReviewCycle
-from tests.staff.factories import StaffFactory, TeamFactory
+from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
 
 URL = "/api/v1/alerts/"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -137,7 +136,7 @@ def test_from_events_to_the_staff_evidence_daily_counts(operator, team_lead):
         ],
     }
     assert alert_daily_counts(staff=operator, date_from=dt.date(2026, 11, 1), date_to=dt.date(2026, 11, 30)) == expected
-    cycle = ReviewCycle.objects.create(
+    cycle = ReviewCycleFactory(
         code="2026-11", name="十一月", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30)
     )
     assert staff_evidence(staff=operator, cycle=cycle)["alerts"] == expected

@@ -8,6 +8,7 @@ from campaigns.groups.services import group_speaking_rates_7d, groups_mark_dorma
 from campaigns.groups.tasks import mark_dormant_groups
 from campaigns.models import Group
 from customers.events.services import events_ingest
+from tests.campaigns.factories import GroupFactory
 from tests.campaigns.sop.factories import iso
 
 
@@ -39,7 +40,7 @@ def _setup():
     events.append({"id": "quiet-left", "type": "group_left", "at": iso(20), "phone": "13900000019", "group": "quiet"})
     result = events_ingest(events=events)
     assert result.errors == []
-    Group.objects.create(code="archive", name="old", status="archived")
+    GroupFactory(code="archive", name="old", status="archived")
 
 
 @pytest.mark.django_db

@@ -5,10 +5,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from campaigns.models import Group
 from campaigns.sop.models import SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer
+from tests.campaigns.factories import GroupFactory
 from tests.campaigns.sop.factories import at, event, task
 from tests.customers.factories import TagFactory
 from tests.staff.factories import StaffFactory, TeamFactory
@@ -45,7 +45,7 @@ def test_bad_templates_are_400_naming_the_field_and_save_nothing(client_for, man
 
 def test_templates_are_written_by_managers_and_default_active_from_to_now(client_for, manager, operator):
     TagFactory(code="knee")
-    Group.objects.create(code="vip")
+    GroupFactory(code="vip")
     assert client_for(operator).post("/api/v1/sop-templates/", GOOD, format="json").status_code == 403
     before = timezone.now()
     response = client_for(manager).post("/api/v1/sop-templates/", GOOD, format="json")

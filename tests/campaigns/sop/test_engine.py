@@ -2,12 +2,12 @@
 
 import pytest
 
-from campaigns.models import Group
 from campaigns.sop.completion import sop_tasks_complete_by_messages
 from campaigns.sop.engine import sop_fire_for_channel
 from campaigns.sop.models import SopTask
 from customers.events.services import events_ingest
 from customers.models import Customer
+from tests.campaigns.factories import GroupFactory
 from tests.campaigns.sop.factories import at, event, template
 from tests.staff.factories import StaffFactory
 
@@ -92,7 +92,7 @@ def test_a_stage_reached_before_active_from_does_not_fire_and_lost_is_behind(amy
 
 
 def test_group_template_gives_group_tasks_done_by_a_message_in_the_group(amy):
-    Group.objects.create(code="vip", name="VIP")
+    GroupFactory(code="vip", name="VIP")
     template(
         "onboard",
         trigger={"kind": "group_joined", "group": "vip"},

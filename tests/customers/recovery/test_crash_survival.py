@@ -25,6 +25,7 @@ from metrics.models import DailyKpi
 from metrics.tasks import compute_daily_kpis
 from sitadmin.celery import app as celery_app
 from tests.conftest import _database_url_for_test_db
+from tests.customers.factories import LeadSourceFactory
 from tests.staff.factories import StaffFactory
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -116,7 +117,7 @@ def _wait(condition, timeout: float = 90) -> None:
 
 
 def _import_job() -> ImportJob:
-    source = LeadSource.objects.create(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
+    source = LeadSourceFactory(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
     lines = ["phone,name"] + [f"1380{n:07d},客户{n}" for n in range(IMPORT_ROWS)]
     data = ("\n".join(lines) + "\n").encode()
     return import_job_create(
@@ -187,7 +188,7 @@ def test_killed_pool_child_mid_import_and_mid_recompute(worker):
 
 @pytest.mark.django_db
 def test_sweeper_requeues_imports_without_a_heartbeat(django_capture_on_commit_callbacks):
-    source = LeadSource.objects.create(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
+    source = LeadSourceFactory(code="tele", name="电销", kind=LeadSource.Kind.TELESALES)
     job = import_job_create(
         file=ContentFile(b"phone\n13800000001\n13800000002\n", name="a.csv"),
         file_name="a.csv",

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from campaigns.models import Group, GroupMembership
 from customers.models import Customer, Event, Stage
 from customers.wecom.models import WecomCallback
+from tests.campaigns.factories import GroupFactory
 from tests.customers.wecom.factories import (
     CORP_ID,
     TOKEN,
@@ -151,7 +152,7 @@ def test_chat_member_changes_become_group_joins_and_leaves(client, amy, django_c
 
 
 def test_a_known_chat_id_uses_its_group(client, amy, django_capture_on_commit_callbacks):
-    group = Group.objects.create(code="vip", name="VIP 群", wecom_chat_id="wrVIP")
+    group = GroupFactory(code="vip", name="VIP 群", wecom_chat_id="wrVIP")
 
     post(
         client,

@@ -1,7 +1,7 @@
 """Staff `wecom_userid` and groups `wecom_chat_id` through the API."""
 
-from campaigns.models import Group
 from staff.models import Staff
+from tests.campaigns.factories import GroupFactory
 from tests.staff.factories import StaffFactory
 
 
@@ -26,7 +26,7 @@ def test_staff_wecom_userid_is_set_read_and_unique(manager, client_for):
 
 def test_group_wecom_chat_id_is_set_read_and_unique(manager, client_for):
     client = client_for(manager)
-    Group.objects.create(code="g1", name="一群", wecom_chat_id="wrA")
+    GroupFactory(code="g1", name="一群", wecom_chat_id="wrA")
 
     created = client.post("/api/v1/groups/", {"code": "g2", "name": "二群", "wecom_chat_id": "wrB"}, format="json")
     assert created.status_code == 201 and created.json()["wecom_chat_id"] == "wrB"

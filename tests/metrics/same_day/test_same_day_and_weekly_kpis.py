@@ -10,6 +10,7 @@ from customers.models import LeadSource
 from metrics.engine.compute import kpis_compute_day
 from metrics.models import DailyKpi
 from metrics.selectors import kpi_summary
+from tests.customers.factories import LeadSourceFactory
 from tests.staff.factories import StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ def at(offset: int, clock: str) -> str:
 @pytest.fixture
 def events(db):
     StaffFactory(user__username="amy", team=TeamFactory(code="t1"), joined_on=dt.date(2026, 1, 1))
-    LeadSource.objects.create(code="tele", name="tele", kind=LeadSource.Kind.TELESALES)
+    LeadSourceFactory(code="tele", name="tele", kind=LeadSource.Kind.TELESALES)
     items = [
         # A: requested and added on D; joins g1 on D+2 and speaks there.
         ("friend_request_sent", A, at(0, "10:00"), {"staff": "amy", "source": "tele"}),

@@ -8,8 +8,7 @@ from django.test import Client
 
 from staff.audit.models import AppendOnlyError, AuditEntry
 from staff.audit.services import audit_record
-from staff.models import ReviewCycle
-from tests.staff.factories import DEMO_PASSWORD, StaffFactory
+from tests.staff.factories import DEMO_PASSWORD, ReviewCycleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +17,7 @@ SCORES = {"user_ops": 9, "learning": 9, "execution": 9, "analysis": 9, "product_
 
 @pytest.fixture
 def cycle(db):
-    return ReviewCycle.objects.create(
+    return ReviewCycleFactory(
         code="2026-11", name="十一月", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30)
     )
 

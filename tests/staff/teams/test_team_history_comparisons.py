@@ -6,9 +6,8 @@ import pytest
 
 from metrics.dashboard.pages import staff_board_for
 from staff.evaluations.evidence import staff_kpi_evidence
-from staff.models import ReviewCycle
 from tests.metrics.factories import DailyKpiFactory
-from tests.staff.factories import StaffFactory, TeamFactory
+from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 D = dt.date(2026, 11, 10)
@@ -30,7 +29,7 @@ def moved_ben(client_for, manager):
 
 
 def test_evidence_uses_the_team_at_the_end_of_the_cycle(moved_ben):
-    cycle = ReviewCycle.objects.create(code="c1", name="十一月上", starts_on=dt.date(2026, 11, 1), ends_on=D)
+    cycle = ReviewCycleFactory(code="c1", name="十一月上", starts_on=dt.date(2026, 11, 1), ends_on=D)
     evidence = staff_kpi_evidence(staff=moved_ben, cycle=cycle)
     fan = next(m for m in evidence["metrics"] if m["metric"] == "fan_rate")
     # Against t1 (amy 0.2, ben 0.4): median 0.3; against today's t2 (ben 0.4, cat 0.8) it would be 0.6.

@@ -11,6 +11,7 @@ from metrics.engine.compute import kpis_compute_day, kpis_compute_days
 from metrics.models import DailyKpi
 from sitadmin.dates import kpi_days
 from staff.teams.selectors import staff_team_ids_on
+from tests.customers.factories import LeadSourceFactory
 from tests.staff.factories import StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_recomputing_last_month_after_a_transfer_leaves_it_unchanged(client_for,
     t1, t2 = TeamFactory(code="t1"), TeamFactory(code="t2")
     StaffFactory(user__username="amy", team=t1, joined_on=dt.date(2025, 1, 1))
     StaffFactory(user__username="lee", team=t2, joined_on=dt.date(2025, 1, 1))
-    LeadSource.objects.create(code="tele", name="tele", kind=LeadSource.Kind.TELESALES)
+    LeadSourceFactory(code="tele", name="tele", kind=LeadSource.Kind.TELESALES)
     clock = f"{d.isoformat()}T10:00:00+08:00"
     later = f"{d.isoformat()}T11:00:00+08:00"
     result = events_ingest(
