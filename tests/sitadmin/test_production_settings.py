@@ -33,6 +33,8 @@ def _run(code_or_args: list[str], **env) -> subprocess.CompletedProcess:
         **env,
     }
     environment.pop("DJANGO_SETTINGS_MODULE", None)
+    # The browser tests let Django's ORM run beside Playwright's event loop; a deployment never does.
+    environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     return subprocess.run(
         [sys.executable, *code_or_args], cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120
     )
