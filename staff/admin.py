@@ -61,19 +61,7 @@ class TeamAdmin(admin.ModelAdmin):
 
 @admin.register(Staff)
 class StaffAdmin(TeamHistoryAdminMixin, admin.ModelAdmin):
-    list_display = [
-        "user",
-        "name",
-        "team",
-        "role",
-        "status",
-        "hire_type",
-        "joined_on",
-        "left_on",
-        "capacity",
-        "weight",
-        "wecom_userid",
-    ]
+    list_display = ["user", *STAFF_FIELDS]
     list_filter = ["role", "status", "hire_type", "team"]
     list_select_related = ["user", "team"]
     search_fields = ["user__username", "name", "wecom_userid"]

@@ -1,5 +1,7 @@
 """The staging tables of an import and the fixed SQL that merges them (`customers.imports.staging`)."""
 
+from customers.imports.rows import STAGED_COLUMNS
+
 # Phones are staged as their blind index, ciphertext and last-four index only (`customers.privacy`).
 _TABLES = {
     "import_row": "row_no integer, phone_index varchar(32), phone_encrypted varchar(96), phone_last4 bigint,"
@@ -15,18 +17,7 @@ _CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_t
 _TABLES["import_chunk"] = _TABLES["import_row"]
 _TABLES["import_chunk_tag"] = _TABLES["import_row_tag"]
 _COLUMNS = {
-    "import_row": (
-        "row_no",
-        "phone_index",
-        "phone_encrypted",
-        "phone_last4",
-        "name",
-        "remark",
-        "order_no",
-        "amount",
-        "ordered_at",
-        "first_of_phone",
-    ),
+    "import_row": tuple(STAGED_COLUMNS),
     "import_row_tag": ("row_no", "phone_index", "tag"),
     "import_row_error": ("row_no", "value", "phone_encrypted", "reason"),
     "import_tag_id": ("tag", "tag_id"),
