@@ -42,11 +42,11 @@ def seed() -> dict:
     from django.core.management import call_command
     from django.db import connection
     from django.utils import timezone
-    from rest_framework.authtoken.models import Token
 
     from campaigns.models import Group, Script
     from customers.models import LeadSource
     from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
+    from staff.accounts.services import token_issue
     from staff.models import Staff, Team
     from tests.staff.factories import StaffFactory
 
@@ -84,7 +84,7 @@ def seed() -> dict:
     session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
     session.create()
     return {
-        "LOADTEST_TOKEN": Token.objects.create(user=manager).key,
+        "LOADTEST_TOKEN": token_issue(user=manager)[0],
         "LOADTEST_SESSION": session.session_key,
         "LOADTEST_SUMMARY_FROM": (yesterday - dt.timedelta(days=364)).isoformat(),
         "LOADTEST_SUMMARY_TO": yesterday.isoformat(),

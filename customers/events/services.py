@@ -30,6 +30,14 @@ from staff.models import Staff
 UNKNOWN_SOURCE_CODE = "unknown"
 DEADLOCK_DETECTED = "40P01"
 DEADLOCK_ATTEMPTS = 3
+# The event types that can change a customer's stage (orders included) or fire a stage or group SOP.
+STAGE_DECIDING = {
+    EventType.FRIEND_REQUEST_SENT,
+    EventType.FRIEND_ADDED,
+    EventType.FRIEND_DELETED,
+    EventType.GROUP_JOINED,
+    EventType.ORDER,
+}
 
 
 @dataclass
@@ -80,14 +88,17 @@ def _items_write(*, items: list[EventItem], errors: dict[int, list[str]], result
         result.duplicates += stored_meanwhile
         result.accepted = len(inserted)
         if inserted:
-            customer_ids = {event.customer_id for event in inserted}
+            # Messages (most of a chat archive) move no owner and no stage: only the customers with an
+            # event of a deciding type are looked at again.
+            added = {event.customer_id for event in inserted if event.type == EventType.FRIEND_ADDED}
+            staged = {event.customer_id for event in inserted if event.type in STAGE_DECIDING}
             group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
-            customers_owner_from_events(customer_ids=customer_ids)
-            customer_stages_refresh(customer_ids=customer_ids, cause="event")
+            customers_owner_from_events(customer_ids=added)
+            customer_stages_refresh(customer_ids=staged, cause="event")
             channel_adds_record(events=inserted)
             referrals_record(events=inserted)
             alerts_raise_for_events(event_ids=[event.pk for event in inserted])
-            sop_after_events(customer_ids=customer_ids, events=inserted)
+            sop_after_events(customer_ids=staged, events=inserted)
 
 
 def _items_resolve(
