@@ -34,10 +34,11 @@ SEEDED_CUSTOMERS = 100_000
 TARGETS = {"events_per_s": 10_000, "summary_p95_ms": 50, "dashboard_p95_ms": 300}
 
 
-def seed() -> dict:
+def seed(*, customers: int = SEEDED_CUSTOMERS) -> dict:
     """The loadtest world; returns the manager's token and session key and the summary's range."""
     import dashboard
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+    from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection
@@ -53,9 +54,14 @@ def seed() -> dict:
     call_command("migrate", verbosity=0)
     teams = [Team.objects.create(code=f"t{i:02d}", name=f"{i + 1}组") for i in range(dashboard.TEAMS)]
     usernames = [f"op{i:03d}" for i in range(dashboard.STAFF)]
+    # Nobody signs in with a password (the clients hold a token and a session): an unusable one, as
+    # a hundred password hashes would take a minute.
+    user_model, unusable = get_user_model(), make_password(None)
     for i, username in enumerate(usernames):
-        StaffFactory(user__username=username, team=teams[i % dashboard.TEAMS])
-    manager = StaffFactory(user__username="loadtest-manager", role=Staff.Role.MANAGER, team=None).user
+        user = user_model.objects.create(username=username, password=unusable)
+        StaffFactory(user=user, team=teams[i % dashboard.TEAMS])
+    manager = user_model.objects.create(username="loadtest-manager", password=unusable)
+    StaffFactory(user=manager, role=Staff.Role.MANAGER, team=None)
     for code in dashboard.SOURCES:
         LeadSource.objects.create(code=code, name=code, kind="telesales")
     Script.objects.bulk_create(Script(code=f"s{i}", name=f"话术{i}") for i in range(dashboard.SCRIPTS))
@@ -67,7 +73,7 @@ def seed() -> dict:
         raw = cursor.connection.cursor()
         rows = dashboard._load(raw, last_day=yesterday, usernames=usernames, team_codes=[t.code for t in teams])
         # Phones are stored encrypted, with their blind index and last-four index beside them.
-        phones = [f"135{n:08d}" for n in range(SEEDED_CUSTOMERS)]
+        phones = [f"135{n:08d}" for n in range(customers)]
         columns = zip(phones_encrypt(phones), phones_index(phones), phones_last4_index(phones), strict=True)
         with raw.copy(
             "COPY customers_customer (phone_encrypted, phone_index, phone_last4, name, remark, source_id, stage,"
@@ -76,7 +82,7 @@ def seed() -> dict:
             for encrypted, index, last4 in columns:
                 copy.write_row((encrypted, index, last4, "", "", source_id, "lead", now, now))
         cursor.execute("ANALYZE")
-    print(f"seeded {rows:,} daily KPI rows, {SEEDED_CUSTOMERS:,} customers, {len(usernames)} staff")
+    print(f"seeded {rows:,} daily KPI rows, {customers:,} customers, {len(usernames)} staff")
 
     session = SessionStore()
     session[SESSION_KEY] = str(manager.pk)
@@ -88,7 +94,7 @@ def seed() -> dict:
         "LOADTEST_SESSION": session.session_key,
         "LOADTEST_SUMMARY_FROM": (yesterday - dt.timedelta(days=364)).isoformat(),
         "LOADTEST_SUMMARY_TO": yesterday.isoformat(),
-        "LOADTEST_CUSTOMERS": str(SEEDED_CUSTOMERS),
+        "LOADTEST_CUSTOMERS": str(customers),
     }
 
 
@@ -116,12 +122,13 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", "60")))
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
     parser.add_argument("--database", default=os.environ.get("LOADTEST_DATABASE", "sitadmin_loadtest"))
+    parser.add_argument("--customers", type=int, default=SEEDED_CUSTOMERS, help="customers seeded beforehand")
     args = parser.parse_args()
 
     started = time.monotonic()
     database_url = bench_database_url(args.database, fresh=True)
     django_setup(database_url=database_url)
-    client_env = seed()
+    client_env = seed(customers=args.customers)
     print(f"set up in {time.monotonic() - started:.0f} s")
 
     from django.db import connection

@@ -152,10 +152,15 @@ def _time_parse(value, problems: list[str]) -> dt.datetime | None:
     parsed = None
     # A bare date is no time of day: "at" names the moment the event happened.
     if isinstance(value, str) and ":" in value:
+        value = value.strip()
         try:
-            parsed = parse_datetime(value.strip())
+            # The usual `2026-11-02T08:00:00+08:00` read in C; anything else Django's reader decides.
+            parsed = dt.datetime.fromisoformat(value) if value[10:11] == "T" else parse_datetime(value)
         except ValueError:
-            parsed = None
+            try:
+                parsed = parse_datetime(value)
+            except ValueError:
+                parsed = None
     if parsed is None:
         problems.append("at: not an ISO 8601 time")
         return None

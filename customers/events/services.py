@@ -50,8 +50,24 @@ class EventIngestResult:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
 
 
+@dataclass
+class ParsedEvents:
+    """A batch checked without the database: its valid items, the problems of the others by index,
+    and every item's id as sent (for the error report)."""
+
+    items: list[EventItem]
+    errors: dict[int, list[str]]
+    ids: dict[int, str | None]
+
+
 def events_ingest(*, events: list) -> EventIngestResult:
     """Store the valid events of `events` (dicts as in docs/domain.md §Events) and report the rest by index."""
+    return events_store(parsed=events_parse(events=events))
+
+
+def events_parse(*, events: list) -> ParsedEvents:
+    """The first half of `events_ingest`, without the database: a caller may parse the next batch
+    while the previous one is being stored."""
     items: list[EventItem] = []
     errors: dict[int, list[str]] = {}
     for index, raw in enumerate(events):
@@ -60,23 +76,28 @@ def events_ingest(*, events: list) -> EventIngestResult:
             errors[index] = problems
         else:
             items.append(item)
-    parse_errors = errors
+    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
+    return ParsedEvents(items=items, errors=errors, ids=ids)
+
+
+def events_store(*, parsed: ParsedEvents) -> EventIngestResult:
+    """The second half of `events_ingest`: resolve, store and derive what follows, in one transaction."""
     # A batch's own transaction is tried again when PostgreSQL broke a lock cycle with another batch
     # by cancelling it (nothing of it was stored); inside a caller's transaction it cannot be.
     attempts = 1 if transaction.get_connection().in_atomic_block else DEADLOCK_ATTEMPTS
     for attempt in range(1, attempts + 1):
         result = EventIngestResult()
-        errors = {index: list(problems) for index, problems in parse_errors.items()}
+        errors = {index: list(problems) for index, problems in parsed.errors.items()}
         try:
-            _items_write(items=items, errors=errors, result=result)
+            _items_write(items=parsed.items, errors=errors, result=result)
             break
         except OperationalError as exc:
             if attempt == attempts or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
-    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
-    ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
     result.errors = [
-        {"index": index, "id": ids[index], "error": "; ".join(problems)} for index, problems in sorted(errors.items())
+        {"index": index, "id": parsed.ids[index], "error": "; ".join(problems)}
+        for index, problems in sorted(errors.items())
     ]
     return result
 
@@ -107,7 +128,7 @@ def _items_resolve(
     """Drop duplicates and items naming unknown staff/scripts or used order numbers; attach the
     database ids every remaining item needs (customers, groups and lead sources created on demand)."""
     known_ids = set(
-        Event.objects.filter(client_id__in={item.client_id for item in items}).values_list("client_id", flat=True)
+        Event.objects.filter(client_id__any_of={item.client_id for item in items}).values_list("client_id", flat=True)
     )
     staff_ids = dict(
         Staff.objects.filter(user__username__in={item.staff for item in items if item.staff}).values_list(
@@ -205,7 +226,7 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
     # Locked, in id order, until the batch commits: a concurrent batch naming the same customers
     # waits here and then reads this one's events, owner and stage rather than deciding beside it.
     existing = list(
-        Customer.objects.filter(Q(phone_index__in=index_of.values()) | Q(external_id__in=external_ids))
+        Customer.objects.filter(Q(phone_index__any_of=list(index_of.values())) | Q(external_id__any_of=external_ids))
         .only("pk", "phone_encrypted", "phone_index", "phone_last4", "external_id", "source_id")
         .order_by("pk")
         .select_for_update(of=("self",))
@@ -258,7 +279,7 @@ def _customers_ensure(*, items: list[EventItem], unknown_source_id: int) -> dict
         new_external = {c.external_id for c in new if c.external_id}
         # Those a concurrent batch created are locked too, once it has committed them.
         fresh = (
-            Customer.objects.filter(Q(phone_index__in=new_phones) | Q(external_id__in=new_external))
+            Customer.objects.filter(Q(phone_index__any_of=new_phones) | Q(external_id__any_of=new_external))
             .order_by("pk")
             .select_for_update(of=("self",))
             .values_list("pk", "phone_index", "external_id")
