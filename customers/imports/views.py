@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from customers.imports.messages import message_text
 from customers.imports.readers import ImportFileError
 from customers.imports.selectors import import_can_create, import_jobs_for
 from customers.imports.services import import_job_create
@@ -47,7 +48,7 @@ class ImportForm(forms.Form):
 
 def _require_importer(user) -> None:
     if not import_can_create(user=user):
-        raise PermissionDenied("只有运营负责人和组长可以导入 only managers and team leads import leads.")
+        raise PermissionDenied(_("只有运营负责人和组长可以导入线索。"))
 
 
 @login_required
@@ -68,7 +69,7 @@ def import_page(request):
                     created_by=request.user,
                 )
             except ImportFileError as exc:
-                form.add_error("file", str(exc))
+                form.add_error("file", message_text(str(exc)))
             else:
                 audit_record(
                     action="import", request=request, object_repr=f"import:{job.pk}", detail={"file": job.file_name}
@@ -78,6 +79,8 @@ def import_page(request):
     else:
         form = ImportForm(user=request.user)
     jobs = list(import_jobs_for(user=request.user)[:RECENT_JOBS])
+    for job in jobs:
+        job.error_text = message_text(job.error)
     current = next((job for job in jobs if str(job.pk) == request.GET.get("job")), None)
     context = {"form": form, "jobs": jobs, "current": current, "has_sources": LeadSource.objects.exists()}
     return render(request, "imports/page.html", context, status=status)
@@ -87,4 +90,5 @@ def import_page(request):
 def import_progress(request, job_id: int):
     _require_importer(request.user)
     job = get_object_or_404(import_jobs_for(user=request.user), pk=job_id)
+    job.error_text = message_text(job.error)
     return render(request, "imports/_progress.html", {"job": job})

@@ -11,11 +11,10 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
+from customers.imports.messages import HELD_ELSEWHERE
 from customers.models import ImportJob
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
-
-HELD_ELSEWHERE = "已由其他人跟进 held elsewhere: this customer is followed up outside your team"
 
 
 @dataclass(frozen=True)

@@ -56,8 +56,19 @@ def test_bad_file_shows_the_reason(manager):
         "/imports/", {"file": SimpleUploadedFile("list.csv", b"name\nA\n"), "source": "tele"}
     )
     assert response.status_code == 400
-    assert "no phone column" in response.content.decode()
+    assert "缺少手机号列" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def test_bad_file_reason_follows_the_chosen_language(manager):
+    LeadSourceFactory(code="tele")
+    client = browser_for(manager)
+    client.cookies["django_language"] = "en"
+    response = client.post("/imports/", {"file": SimpleUploadedFile("list.csv", b"name\nA\n"), "source": "tele"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "no phone column: the header must name one of phone / mobile / 手机号" in page
+    assert "缺少手机号列" not in page
 
 
 def test_progress_partial_polls_while_running(manager, team_lead):
