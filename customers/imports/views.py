@@ -23,10 +23,17 @@ from staff.roles import role_for, staff_for
 RECENT_JOBS = 20
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    """Teams by their name (一组), as everywhere in the pages; the code stays the submitted value."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件 (CSV / XLSX)"))
     source = forms.ModelChoiceField(LeadSource.objects.all(), to_field_name="code", label=_("线索来源"))
-    team = forms.ModelChoiceField(Team.objects.all(), to_field_name="code", required=False, label=_("分配到团队"))
+    team = TeamChoiceField(Team.objects.all(), to_field_name="code", required=False, label=_("分配到团队"))
     allocation = forms.ChoiceField(
         choices=ImportJob.Allocation.choices, initial="none", required=False, label=_("分配方式")
     )
