@@ -41,9 +41,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if role_for(user) == Staff.Role.TEAM_LEAD:
-            own = staff_for(user).team_id
-            self.fields["team"].queryset = Team.objects.filter(pk=own)
-            self.fields["team"].initial = own
+            own = staff_for(user).team
+            self.fields["team"].queryset = Team.objects.filter(pk=own.pk if own else None)
+            # The field submits codes: preselect the lead's own team by its code.
+            self.fields["team"].initial = own.code if own else None
 
     def clean(self):
         data = super().clean()

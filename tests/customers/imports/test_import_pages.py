@@ -26,6 +26,12 @@ def test_empty_state_for_manager(manager):
     assert 'data-testid="imports-empty"' in response.content.decode()
 
 
+def test_a_team_lead_finds_their_team_chosen_by_name(team_lead):
+    LeadSourceFactory(code="tele")
+    page = browser_for(team_lead).get("/imports/").content.decode()
+    assert '<option value="t1" selected>一组</option>' in page
+
+
 def test_operator_is_refused(operator):
     assert browser_for(operator).get("/imports/").status_code == 403
 
