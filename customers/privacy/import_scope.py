@@ -10,6 +10,7 @@ Managers' imports and the command line write to any customer.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
 from customers.imports.messages import HELD_ELSEWHERE
 from customers.models import ImportJob
@@ -41,7 +42,7 @@ def import_team_for(*, created_by, team: Team | None, allocation: str) -> tuple[
         return team, allocation
     staff = staff_for(created_by)
     if team is not None and team.pk != staff.team_id:
-        raise PermissionDenied("组长只能导入到本组 a team lead imports only into their own team.")
+        raise PermissionDenied(gettext("组长只能导入到本组。"))
     if staff.team_id is None:
         return None, ImportJob.Allocation.NONE
     if allocation == ImportJob.Allocation.NONE:
