@@ -191,14 +191,6 @@ def test_every_nav_link_of_each_demo_role_in_both_languages(page, demo):
             if language != "zh-hans":
                 _switch_language(page, language)
             walks[role, language] = _walk(page, role=role, language=language, values=demo)
-    import json
-
-    json.dump(
-        {str(key): walk["problems"] for key, walk in walks.items() if walk["problems"]},
-        open("/tmp/ui14_problems.json", "w"),
-        ensure_ascii=False,
-        indent=1,
-    )
     assert {key: walk["problems"] for key, walk in walks.items() if walk["problems"]} == {}
     for (role, language), walk in walks.items():
         for prefix in EXPORTS[role]:
