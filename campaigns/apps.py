@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
-    verbose_name = "运营 Campaigns"
+    verbose_name = pgettext_lazy("app", "运营")

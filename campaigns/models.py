@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # Feature packages keep their models beside their services; importing them here registers them with the app.
 from campaigns.alerts.models import Alert, SensitiveWord  # noqa: F401
@@ -15,7 +17,8 @@ class Script(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "话术 script"
+        verbose_name = pgettext_lazy("model", "话术")
+        verbose_name_plural = pgettext_lazy("models", "话术")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -30,18 +33,19 @@ class Group(models.Model):
     purpose = models.CharField(max_length=200, blank=True)
     status = models.CharField(
         max_length=8,
-        choices=[("active", "活跃 active"), ("dormant", "沉寂 dormant"), ("archived", "归档 archived")],
+        choices=[("active", _("活跃")), ("dormant", _("沉寂")), ("archived", _("归档"))],
         default="active",
     )
     status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     wecom_chat_id = models.CharField(
-        max_length=64, blank=True, default="", help_text="企业微信客户群 chat id (ChatId, roomid)"
+        max_length=64, blank=True, default="", help_text=_("企业微信客户群 ID（ChatId、roomid）")
     )
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "社群 group"
+        verbose_name = pgettext_lazy("model", "社群")
+        verbose_name_plural = pgettext_lazy("models", "社群")
         constraints = [
             models.UniqueConstraint(
                 fields=["wecom_chat_id"], condition=~models.Q(wecom_chat_id=""), name="group_wecom_chat_id_unique"
@@ -62,7 +66,8 @@ class GroupMembership(models.Model):
 
     class Meta:
         ordering = ["group", "-joined_at"]
-        verbose_name = "群成员 membership"
+        verbose_name = pgettext_lazy("model", "群成员")
+        verbose_name_plural = pgettext_lazy("models", "群成员")
         constraints = [models.UniqueConstraint(fields=["group", "customer"], name="one_membership_per_group_customer")]
 
     @property

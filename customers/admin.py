@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.utils.translation import gettext_lazy as _
 
 from customers.models import (
     Customer,
@@ -65,7 +66,7 @@ class OwnershipPeriodInline(admin.TabularInline):
 
 class CustomerAdminForm(forms.ModelForm):
     # Room for a spelling such as "+86 138-0013-8000"; stored as its 11 digits.
-    phone = forms.CharField(label="手机号 phone", max_length=32, required=False)
+    phone = forms.CharField(label=_("手机号"), max_length=32, required=False)
 
     class Meta:
         model = Customer
@@ -90,7 +91,7 @@ class CustomerAdminForm(forms.ModelForm):
             return None
         phone = phone_normalize(raw)
         if phone is None:
-            raise forms.ValidationError("不是大陆手机号 not a mainland mobile number")
+            raise forms.ValidationError(_("不是大陆手机号"))
         return phone
 
 
@@ -117,7 +118,7 @@ class CustomerAdmin(admin.ModelAdmin):
             return db_field.formfield(**kwargs)
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
-    @admin.display(description="手机号 phone")
+    @admin.display(description=_("手机号"))
     def masked_phone(self, obj: Customer) -> str:
         return obj.masked_phone
 
@@ -187,7 +188,7 @@ class ImportRowErrorInline(admin.TabularInline):
     can_delete = False
     max_num = 0
 
-    @admin.display(description="值 value")
+    @admin.display(description=_("值"))
     def shown_value(self, obj: ImportRowError) -> str:
         return _row_error_value(obj)
 
@@ -223,7 +224,7 @@ class ImportRowErrorAdmin(admin.ModelAdmin):
     exclude = ["phone_encrypted"]
     show_full_result_count = False
 
-    @admin.display(description="值 value")
+    @admin.display(description=_("值"))
     def shown_value(self, obj: ImportRowError) -> str:
         return _row_error_value(obj)
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customers.privacy.models import EncryptedPhone
 from customers.tagging.models import CustomerTag  # noqa: F401 (registered with the customers app)
@@ -21,7 +22,8 @@ class LeadSource(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "线索来源 lead source"
+        verbose_name = pgettext_lazy("model", "线索来源")
+        verbose_name_plural = pgettext_lazy("models", "线索来源")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -34,7 +36,8 @@ class TagGroup(models.Model):
 
     class Meta:
         ordering = ["name"]
-        verbose_name = "标签组 tag group"
+        verbose_name = pgettext_lazy("model", "标签组")
+        verbose_name_plural = pgettext_lazy("models", "标签组")
 
     def __str__(self) -> str:
         return self.name
@@ -47,7 +50,8 @@ class Tag(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "标签 tag"
+        verbose_name = pgettext_lazy("model", "标签")
+        verbose_name_plural = pgettext_lazy("models", "标签")
 
     def __str__(self) -> str:
         return self.name
@@ -83,7 +87,8 @@ class Customer(EncryptedPhone, models.Model):
 
     class Meta:
         ordering = ["-id"]
-        verbose_name = "客户 customer"
+        verbose_name = pgettext_lazy("model", "客户")
+        verbose_name_plural = pgettext_lazy("models", "客户")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(phone_index__isnull=False) | models.Q(external_id__isnull=False),
@@ -117,7 +122,8 @@ class StageTransition(models.Model):
 
     class Meta:
         ordering = ["customer", "at", "id"]
-        verbose_name = "阶段变更 stage transition"
+        verbose_name = pgettext_lazy("model", "阶段变更")
+        verbose_name_plural = pgettext_lazy("models", "阶段变更")
 
 
 class OwnershipPeriod(models.Model):
@@ -142,7 +148,8 @@ class OwnershipPeriod(models.Model):
 
     class Meta:
         ordering = ["customer", "started_at", "id"]
-        verbose_name = "归属记录 ownership period"
+        verbose_name = pgettext_lazy("model", "归属记录")
+        verbose_name_plural = pgettext_lazy("models", "归属记录")
         constraints = [
             models.UniqueConstraint(
                 fields=["customer"], condition=models.Q(ended_at__isnull=True), name="one_open_ownership_per_customer"
@@ -186,7 +193,8 @@ class Event(models.Model):
 
     class Meta:
         ordering = ["at", "client_id"]
-        verbose_name = "事件 event"
+        verbose_name = pgettext_lazy("model", "事件")
+        verbose_name_plural = pgettext_lazy("models", "事件")
         indexes = [
             models.Index(fields=["type", "at"]),
             models.Index(fields=["customer", "type", "at"]),
@@ -227,7 +235,8 @@ class Order(models.Model):
 
     class Meta:
         ordering = ["-ordered_at"]
-        verbose_name = "订单 order"
+        verbose_name = pgettext_lazy("model", "订单")
+        verbose_name_plural = pgettext_lazy("models", "订单")
         constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="order_amount_not_negative")]
 
     def __str__(self) -> str:
@@ -272,7 +281,8 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "导入任务 import"
+        verbose_name = pgettext_lazy("model", "导入任务")
+        verbose_name_plural = pgettext_lazy("models", "导入任务")
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.file_name}"

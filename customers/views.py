@@ -17,6 +17,7 @@ from customers.models import Customer, LeadSource, Stage, Tag
 from customers.privacy.services import phone_reveal_allowed
 from customers.selectors import customer_get_for, customer_list_for, customer_phone_for, phone_viewer_for
 from customers.serializers import CustomerFilterSerializer
+from sitadmin.spreadsheets import wants_xlsx
 from staff.models import Staff
 from staff.roles import scope_staff
 
@@ -32,7 +33,7 @@ def customer_list(request):
     customers = customer_list_for(user=request.user, filters=filters.validated_data if not errors else {})
     if errors:
         customers = customers.none()
-    if request.GET.get("format") == "xlsx":
+    if wants_xlsx(request):
         return customer_list_xlsx(user=request.user, customers=customers)
     page = Paginator(customers, PAGE_SIZE).get_page(request.GET.get("page"))
     viewer = phone_viewer_for(user=request.user)

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class MetricsConfig(AppConfig):
     name = "metrics"
-    verbose_name = "指标 Metrics"
+    verbose_name = pgettext_lazy("app", "指标")

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 from metrics.catalog import COUNT_METRICS, METRICS, RATE_METRICS, Dimension, kpi_field
 
@@ -19,7 +20,8 @@ class DailyKpi(models.Model):
 
     class Meta:
         ordering = ["date", "dimension", "key"]
-        verbose_name = "每日指标 daily KPI"
+        verbose_name = pgettext_lazy("model", "每日指标")
+        verbose_name_plural = pgettext_lazy("models", "每日指标")
         constraints = [models.UniqueConstraint(fields=["date", "dimension", "key"], name="one_kpi_row_per_day_key")]
         indexes = [models.Index(fields=["dimension", "key", "date"])]
 
@@ -41,4 +43,5 @@ class KpiComputation(models.Model):
 
     class Meta:
         ordering = ["-date"]
-        verbose_name = "指标计算记录 KPI computation"
+        verbose_name = pgettext_lazy("model", "指标计算记录")
+        verbose_name_plural = pgettext_lazy("models", "指标计算记录")

@@ -323,18 +323,22 @@ def _journeys(*, rng, seed, people, staff, first_day, window_end, tz) -> list[di
 
         grouped = rng.random() < 0.6
         group = rng.choice(GROUPS)[0]
+        in_group_from = in_group_until = None  # a customer speaks in the group only while a member
         if grouped:
-            add(person, "group_joined", added_at + dt.timedelta(hours=rng.uniform(0.2, 60)), group=group)
+            in_group_from = added_at + dt.timedelta(hours=rng.uniform(0.2, 60))
+            add(person, "group_joined", in_group_from, group=group)
             if rng.random() < 0.15:
                 second = rng.choice(GROUPS)[0]
                 add(person, "group_joined", added_at + dt.timedelta(days=rng.uniform(3, 20)), group=second)
             if rng.random() < 0.12:
-                add(person, "group_left", added_at + dt.timedelta(days=rng.uniform(4, 30)), group=group)
+                in_group_until = added_at + dt.timedelta(days=rng.uniform(4, 30))
+                add(person, "group_left", in_group_until, group=group)
 
         for _ in range(min(int(rng.expovariate(1 / 5)), 15)):
             talk_day = added_at + dt.timedelta(days=rng.uniform(0, 30))
             talk = dt.datetime.combine(talk_day.date(), dt.time(), tzinfo=tz) + dt.timedelta(hours=rng.uniform(8, 23.9))
-            in_group = grouped and rng.random() < 0.35
+            member = grouped and in_group_from <= talk and (in_group_until is None or talk < in_group_until)
+            in_group = grouped and rng.random() < 0.35 and member
             for k in range(rng.choice((1, 1, 2, 3, 4))):
                 at_msg = talk + dt.timedelta(minutes=4 * k)
                 if in_group:

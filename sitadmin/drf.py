@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.db.models import ProtectedError
+from django.utils.translation import gettext as _
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
@@ -40,7 +41,7 @@ class ProtectedDestroyMixin:
                 used_by = sorted({str(obj._meta.verbose_name) for obj in exc.protected_objects})
         if used_by:
             return Response(
-                {"detail": f"{instance} 仍被使用 is still referenced by: {', '.join(used_by)}"},
+                {"detail": _("%(record)s 仍被使用：%(used_by)s") % {"record": instance, "used_by": ", ".join(used_by)}},
                 status=status.HTTP_409_CONFLICT,
             )
         return Response(status=status.HTTP_204_NO_CONTENT)
@@ -56,5 +57,6 @@ class FixedCodeMixin:
         if isinstance(request.data, dict) and field in request.data:
             current = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
             if request.data[field] != current:
-                raise ValidationError({field: [f"不能修改 {field} cannot be changed; create a new record instead."]})
+                message = _("不能修改 %(field)s，请新建一条记录。") % {"field": field}
+                raise ValidationError({field: [message]})
         return super().update(request, *args, **kwargs)

@@ -76,6 +76,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `{{ amount|money }}` (¥35,327.60) in every template.
+            "builtins": ["sitadmin.templatetags.formats"],
         },
     },
 ]

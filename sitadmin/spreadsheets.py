@@ -20,6 +20,11 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def wants_xlsx(request) -> bool:
+    """Whether a page or API request asks for its Excel download (`?format=xlsx`)."""
+    return request.GET.get("format") == "xlsx"
+
+
 def cell_safe(value):
     """The value as a spreadsheet should hold it: numbers and dates as they are, formula-like text defused."""
     if value is None or isinstance(value, bool | int | float | Decimal | dt.date | dt.datetime):

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from staff.audit.services import audit_staff_change, staff_snapshot
 from staff.models import (
@@ -38,16 +39,16 @@ class StaffUserAdmin(UserAdmin):
     list_select_related = ["staff__team"]
     list_filter = [*UserAdmin.list_filter, "staff__role", "staff__team"]
 
-    @admin.display(description="姓名 name", ordering="staff__name")
+    @admin.display(description=_("姓名"), ordering="staff__name")
     def staff_name(self, user) -> str:
         return getattr(getattr(user, "staff", None), "name", "")
 
-    @admin.display(description="角色 role", ordering="staff__role")
+    @admin.display(description=_("角色"), ordering="staff__role")
     def staff_role(self, user) -> str:
         staff = getattr(user, "staff", None)
         return staff.get_role_display() if staff else ""
 
-    @admin.display(description="团队 team", ordering="staff__team__code")
+    @admin.display(description=_("团队"), ordering="staff__team__code")
     def staff_team(self, user):
         staff = getattr(user, "staff", None)
         return staff.team if staff else None

@@ -1,5 +1,6 @@
 """Serializer fields every app uses to name staff."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -12,8 +13,8 @@ class StaffUsernameField(serializers.SlugRelatedField):
     """A staff member named by their username; an unknown username is a 400 naming it."""
 
     default_error_messages = {
-        "does_not_exist": "没有这个员工 no staff with username {value}.",
-        "invalid": "需要用户名 a username string is expected.",
+        "does_not_exist": _("没有这个员工：{value}"),
+        "invalid": _("需要用户名"),
     }
 
     def __init__(self, **kwargs):

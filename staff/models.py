@@ -2,7 +2,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -25,7 +25,8 @@ class Team(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "团队 team"
+        verbose_name = pgettext_lazy("model", "团队")
+        verbose_name_plural = pgettext_lazy("models", "团队")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
@@ -55,16 +56,16 @@ class Staff(models.Model):
     hire_type = models.CharField(max_length=16, choices=HireType.choices, default=HireType.EXTERNAL)
     joined_on = models.DateField(null=True, blank=True)
     left_on = models.DateField(null=True, blank=True)
-    capacity = models.PositiveIntegerField(default=1000, help_text="最多负责的客户数 customers this operator can hold")
+    capacity = models.PositiveIntegerField(default=1000, help_text=_("最多负责的客户数"))
     weight = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal("1"))
     wecom_userid = models.CharField(
-        max_length=64, blank=True, default="", help_text="企业微信 UserID: the member's id in WeCom callbacks"
+        max_length=64, blank=True, default="", help_text=_("企业微信 UserID：成员在企业微信回调中的 ID")
     )
 
     class Meta:
         ordering = ["user__username"]
-        verbose_name = "员工 staff"
-        verbose_name_plural = "员工 staff"
+        verbose_name = pgettext_lazy("model", "员工")
+        verbose_name_plural = pgettext_lazy("models", "员工")
         constraints = [
             models.UniqueConstraint(
                 fields=["wecom_userid"], condition=~models.Q(wecom_userid=""), name="staff_wecom_userid_unique"
@@ -91,7 +92,8 @@ class CompetencyDimension(models.Model):
 
     class Meta:
         ordering = ["position", "code"]
-        verbose_name = "能力维度 dimension"
+        verbose_name = pgettext_lazy("model", "能力维度")
+        verbose_name_plural = pgettext_lazy("models", "能力维度")
 
     def __str__(self) -> str:
         return f"{self.name_zh} ({self.code})"
@@ -112,12 +114,13 @@ class ReviewCycle(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
-        help_text="考核基线: first place on the leaderboard is awarded only at or above this revenue",
+        help_text=_("考核基线：业绩达到或超过此数才评第一名"),
     )
 
     class Meta:
         ordering = ["-starts_on"]
-        verbose_name = "考核周期 review cycle"
+        verbose_name = pgettext_lazy("model", "考核周期")
+        verbose_name_plural = pgettext_lazy("models", "考核周期")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="cycle_ends_after_start"
@@ -152,7 +155,8 @@ class Evaluation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "考核 evaluation"
+        verbose_name = pgettext_lazy("model", "考核")
+        verbose_name_plural = pgettext_lazy("models", "考核")
         constraints = [models.UniqueConstraint(fields=["staff", "cycle"], name="one_evaluation_per_staff_cycle")]
 
     def __str__(self) -> str:
@@ -189,7 +193,8 @@ class HandoverAudit(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        verbose_name = "客户交接 hand-over"
+        verbose_name = pgettext_lazy("model", "客户交接")
+        verbose_name_plural = pgettext_lazy("models", "客户交接")
 
 
 class RevenueTier(models.Model):
@@ -202,7 +207,8 @@ class RevenueTier(models.Model):
 
     class Meta:
         ordering = ["cycle", "-min_revenue"]
-        verbose_name = "业绩档位 revenue tier"
+        verbose_name = pgettext_lazy("model", "业绩档位")
+        verbose_name_plural = pgettext_lazy("models", "业绩档位")
         constraints = [models.UniqueConstraint(fields=["cycle", "name"], name="one_tier_name_per_cycle")]
 
     def __str__(self) -> str:

@@ -1,5 +1,6 @@
 """DRF permissions built on `staff.roles`: who may write what."""
 
+from django.utils.translation import gettext_lazy
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
 from staff.roles import is_manager, staff_for
@@ -8,7 +9,7 @@ from staff.roles import is_manager, staff_for
 class IsStaffMember(BasePermission):
     """Any signed-in user who is a staff member (or a superuser)."""
 
-    message = "需要员工账号 a staff account is required."
+    message = gettext_lazy("需要员工账号。")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -23,14 +24,14 @@ class IsManagerOrReadOnly(IsStaffMember):
             return False
         if request.method in SAFE_METHODS or is_manager(request.user):
             return True
-        self.message = "只有运营负责人可以修改 only managers may change this."
+        self.message = gettext_lazy("只有运营负责人可以修改。")
         return False
 
 
 class IsManager(BasePermission):
     """Managers (and superusers) only; a view says what it refuses with a subclass setting `message`."""
 
-    message = "只有运营负责人可以这样做 only managers may do this."
+    message = gettext_lazy("只有运营负责人可以这样做。")
 
     def has_permission(self, request, view) -> bool:
         return is_manager(request.user)

@@ -133,7 +133,7 @@ def test_admin_stores_a_customer_phone_normalised_and_refuses_a_bad_one(admin_cl
     assert (customer.phone, customer.name) == ("13900000042", "改名")
     answer = admin_client_with_data.post(change_url, {**form, "phone": "１３９００００００４３"})
     assert answer.status_code == 200
-    assert "not a mainland mobile number" in answer.content.decode()
+    assert "不是大陆手机号" in answer.content.decode()
     customer.refresh_from_db()
     assert customer.phone == "13900000042"
 

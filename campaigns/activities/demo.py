@@ -154,6 +154,9 @@ def _campaign_events(*, rng, last_day: dt.date, tz, groups, operators, pool: lis
     for n, phone in enumerate(customers[:40]):
         if group is None:
             break
+        # Check-ins are said in the campaign's group: its players join it the day before it starts.
+        joined = dt.datetime.combine(starts_on - dt.timedelta(days=1), dt.time(20), tzinfo=tz)
+        events.append(_event(f"demo-checkin-{n}-join", "group_joined", joined, phone, group=group.code))
         for back in range(10):
             if rng.random() < 0.55:
                 day = last_day - dt.timedelta(days=back)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Campaign(models.Model):
@@ -25,7 +26,8 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["-starts_on", "code"]
-        verbose_name = "打卡/任务宝活动 campaign"
+        verbose_name = pgettext_lazy("model", "打卡/任务宝活动")
+        verbose_name_plural = pgettext_lazy("models", "打卡/任务宝活动")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_on__gte=models.F("starts_on")), name="campaign_ends_after_start"
@@ -45,7 +47,8 @@ class Referral(models.Model):
     at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "转介绍 referral"
+        verbose_name = pgettext_lazy("model", "转介绍")
+        verbose_name_plural = pgettext_lazy("models", "转介绍")
         indexes = [models.Index(fields=["referrer", "at"]), models.Index(fields=["at"])]
 
 
@@ -55,11 +58,12 @@ class CampaignDraw(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="draws")
     seed = models.CharField(max_length=64)
     winners_wanted = models.PositiveIntegerField()
-    qualified = models.PositiveIntegerField(help_text="合格人数 qualified customers drawn from")
+    qualified = models.PositiveIntegerField(help_text=_("合格人数"))
     winners = models.JSONField(default=list, help_text="customer ids, in the order drawn")
     drawn_at = models.DateTimeField(auto_now_add=True)
     drawn_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         ordering = ["-drawn_at", "-id"]
-        verbose_name = "抽奖 draw"
+        verbose_name = pgettext_lazy("model", "抽奖")
+        verbose_name_plural = pgettext_lazy("models", "抽奖")

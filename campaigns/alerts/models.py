@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SensitiveWord(models.Model):
@@ -12,7 +13,8 @@ class SensitiveWord(models.Model):
 
     class Meta:
         ordering = ["word"]
-        verbose_name = "敏感词 sensitive word"
+        verbose_name = pgettext_lazy("model", "敏感词")
+        verbose_name_plural = pgettext_lazy("models", "敏感词")
 
     def __str__(self) -> str:
         return self.word
@@ -52,7 +54,8 @@ class Alert(models.Model):
     class Meta:
         db_table = "campaigns_sensitivewordalert"
         ordering = ["-at", "-id"]
-        verbose_name = "告警 alert"
+        verbose_name = pgettext_lazy("model", "告警")
+        verbose_name_plural = pgettext_lazy("models", "告警")
         constraints = [
             models.UniqueConstraint(
                 fields=["event", "word"],

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Broadcast(models.Model):
@@ -20,7 +21,7 @@ class Broadcast(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text="一个组长的群发只发给本组客户 a team lead's broadcast reaches their team's customers only",
+        help_text=_("一个组长的群发只发给本组客户"),
     )
     scheduled_at = models.DateTimeField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
@@ -30,7 +31,8 @@ class Broadcast(models.Model):
 
     class Meta:
         ordering = ["-scheduled_at", "-id"]
-        verbose_name = "群发 broadcast"
+        verbose_name = pgettext_lazy("model", "群发")
+        verbose_name_plural = pgettext_lazy("models", "群发")
         indexes = [models.Index(fields=["status", "scheduled_at"])]
 
     def __str__(self) -> str:
@@ -46,7 +48,8 @@ class BroadcastRecipient(models.Model):
     task = models.ForeignKey("campaigns.SopTask", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        verbose_name = "群发对象 broadcast recipient"
+        verbose_name = pgettext_lazy("model", "群发对象")
+        verbose_name_plural = pgettext_lazy("models", "群发对象")
         constraints = [
             models.UniqueConstraint(fields=["broadcast", "customer"], name="one_recipient_per_broadcast_customer")
         ]

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext
 
 from campaigns.broadcasts.models import Broadcast, BroadcastRecipient
 from customers.models import Event, EventType
@@ -22,7 +23,7 @@ def broadcast_team_for(*, user) -> int | None:
     staff = staff_for(user)
     if role == Staff.Role.TEAM_LEAD and staff.team_id:
         return staff.team_id
-    raise PermissionDenied("只有负责人和组长可以群发 only managers and team leads broadcast.")
+    raise PermissionDenied(gettext("只有运营负责人和组长可以群发。"))
 
 
 def broadcast_list_for(*, user) -> QuerySet:

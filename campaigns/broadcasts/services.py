@@ -100,7 +100,7 @@ def broadcast_tasks_create(*, broadcast: Broadcast, owner_counts: dict[int, int]
             customer=None,
             template=None,
             action=SopTask.Action.BROADCAST,
-            content=f"{broadcast.content}\n\n（群发「{broadcast.title}」· {count} 位客户 recipients）",
+            content=f"{broadcast.content}\n\n（群发「{broadcast.title}」· {count} 位客户）",
             trigger_at=broadcast.scheduled_at,
             due_at=due_at,
             deadline=deadline,

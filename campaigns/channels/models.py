@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ChannelCode(models.Model):
@@ -16,9 +17,7 @@ class ChannelCode(models.Model):
     source = models.ForeignKey("customers.LeadSource", null=True, blank=True, on_delete=models.SET_NULL)
     staff = models.ManyToManyField("staff.Staff", blank=True, related_name="channel_codes")
     routing = models.CharField(max_length=16, choices=Routing.choices, default=Routing.ROUND_ROBIN)
-    daily_cap = models.PositiveIntegerField(
-        null=True, blank=True, help_text="每人每天最多扫码数 scans per staff member per day (empty: no cap)"
-    )
+    daily_cap = models.PositiveIntegerField(null=True, blank=True, help_text=_("每人每天最多扫码数（留空：不限）"))
     welcome = models.TextField(blank=True)
     tags = models.ManyToManyField("customers.Tag", blank=True, related_name="channel_codes")
     group = models.ForeignKey(
@@ -32,7 +31,8 @@ class ChannelCode(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "渠道活码 channel code"
+        verbose_name = pgettext_lazy("model", "渠道活码")
+        verbose_name_plural = pgettext_lazy("models", "渠道活码")
 
     def __str__(self) -> str:
         return self.name
@@ -47,7 +47,8 @@ class ChannelScanCount(models.Model):
     scans = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "扫码计数 scan count"
+        verbose_name = pgettext_lazy("model", "扫码计数")
+        verbose_name_plural = pgettext_lazy("models", "扫码计数")
         constraints = [
             models.UniqueConstraint(fields=["channel_code", "staff", "day"], name="one_scan_count_per_code_staff_day")
         ]
@@ -63,7 +64,8 @@ class StaffContactQr(models.Model):
     uploaded_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        verbose_name = "联系我二维码 contact QR"
+        verbose_name = pgettext_lazy("model", "联系我二维码")
+        verbose_name_plural = pgettext_lazy("models", "联系我二维码")
 
     def __str__(self) -> str:
         return f"contact QR of {self.staff}"
@@ -78,5 +80,6 @@ class ChannelAdd(models.Model):
     at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "渠道加粉 channel add"
+        verbose_name = pgettext_lazy("model", "渠道加粉")
+        verbose_name_plural = pgettext_lazy("models", "渠道加粉")
         indexes = [models.Index(fields=["channel_code", "at"])]

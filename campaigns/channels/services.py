@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.channels.models import ChannelAdd, ChannelCode, ChannelScanCount, StaffContactQr
 from campaigns.sop.engine import sop_fire_for_channel
@@ -92,12 +93,12 @@ def staff_contact_qr_upload(*, staff: Staff, upload) -> StaffContactQr:
     or GIF signature and the file at most `CONTACT_QR_MAX_BYTES`, so no imaging library is needed.
     """
     if upload.size > CONTACT_QR_MAX_BYTES:
-        raise ContactQrInvalid(f"图片太大 larger than {CONTACT_QR_MAX_BYTES // 1024} KB")
+        raise ContactQrInvalid(gettext("图片太大：超过 %(kb)s KB") % {"kb": CONTACT_QR_MAX_BYTES // 1024})
     head = upload.read(16)
     upload.seek(0)
     content_type = next((kind for sig, kind in _IMAGE_SIGNATURES.items() if head.startswith(sig)), None)
     if content_type is None:
-        raise ContactQrInvalid("不是 PNG/JPEG/GIF 图片 not a PNG, JPEG or GIF image")
+        raise ContactQrInvalid(gettext("不是 PNG/JPEG/GIF 图片"))
     qr, _ = StaffContactQr.objects.get_or_create(staff=staff, defaults={"content_type": content_type})
     if qr.image:
         qr.image.delete(save=False)

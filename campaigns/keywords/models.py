@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class KeywordReply(models.Model):
@@ -14,7 +15,7 @@ class KeywordReply(models.Model):
         CONTAINS = "contains", _("包含")
         EXACT = "exact", _("完全匹配")
 
-    keywords = models.JSONField(default=list, help_text='["价格", "多少钱"]')
+    keywords = models.JSONField(default=list, help_text=_('关键词列表，如 ["价格", "多少钱"]'))
     match = models.CharField(max_length=16, choices=Match.choices, default=Match.CONTAINS)
     reply = models.TextField()
     priority = models.IntegerField(default=0)
@@ -25,7 +26,8 @@ class KeywordReply(models.Model):
     class Meta:
         db_table = "campaigns_keywordreply"
         ordering = ["-priority", "id"]
-        verbose_name = "关键词回复 keyword reply"
+        verbose_name = pgettext_lazy("model", "关键词回复")
+        verbose_name_plural = pgettext_lazy("models", "关键词回复")
 
     def __str__(self) -> str:
         return " / ".join(self.keywords) or f"#{self.pk}"

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Case, Q, Value, When
 from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SopTemplate(models.Model):
@@ -35,7 +36,8 @@ class SopTemplate(models.Model):
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "SOP 模板 SOP template"
+        verbose_name = pgettext_lazy("model", "SOP 模板")
+        verbose_name_plural = pgettext_lazy("models", "SOP 模板")
 
     def __str__(self) -> str:
         return self.name
@@ -120,7 +122,8 @@ class SopTask(models.Model):
 
     class Meta:
         ordering = ["due_at", "id"]
-        verbose_name = "SOP 任务 SOP task"
+        verbose_name = pgettext_lazy("model", "SOP 任务")
+        verbose_name_plural = pgettext_lazy("models", "SOP 任务")
         constraints = [
             models.UniqueConstraint(fields=["customer", "template", "step"], name="one_sop_task_per_step_customer"),
         ]

@@ -87,11 +87,15 @@ def sop_report(*, user, date_from: dt.date, date_to: dt.date, staff_ids: list[in
 
 
 def sop_overdue_tasks(*, user, date_from: dt.date, date_to: dt.date, limit: int = 50) -> list[SopTask]:
-    """Tasks due in the range, still not done after their due day: what a lead chases."""
+    """Tasks due in the range, still not done after their due day: what a lead chases; each carries
+    `content_shown`, its content filled in for its customer ({name}, {owner}, {stage})."""
     start, end = _day_bounds(date_from, date_to)
-    return list(
+    tasks = list(
         sop_task_list_for(user=user, filters={"status": "overdue"}).filter(due_at__gte=start, due_at__lt=end)[:limit]
     )
+    for task in tasks:
+        task.content_shown = task_content_rendered(task=task)
+    return tasks
 
 
 def sop_workbench(*, staff: Staff, now: dt.datetime | None = None) -> dict:

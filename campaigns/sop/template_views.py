@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from campaigns.models import Group
 from campaigns.sop.engine import STAGE_RANK
@@ -20,7 +21,7 @@ BLANK_STEP = {"day": 0, "time": "10:00", "action": "private_message", "content":
 
 def _manager(request) -> None:
     if not is_manager(request.user):
-        raise PermissionDenied("只有运营负责人可以编辑 SOP 模板 only managers edit SOP templates.")
+        raise PermissionDenied(_("只有运营负责人可以编辑 SOP 模板"))
 
 
 def _posted(request) -> dict:

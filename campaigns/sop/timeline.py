@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from campaigns.sop.models import SopTask, SopTaskStatus
 from campaigns.sop.selectors import task_content_rendered
 from customers.models import Customer, Event, EventType, OwnershipPeriod, StageTransition
+from sitadmin.formats import money_text
 
 TIMELINE_EVENTS = 500
 
@@ -71,7 +72,7 @@ def _event_detail(event: Event) -> str:
         if event.text:
             parts.append(event.text)
     if event.type == EventType.ORDER:
-        parts.append(f"¥{event.amount} · {event.order_no}")
+        parts.append(f"{money_text(event.amount)} · {event.order_no}")
     if event.script_id:
         parts.append(str(event.script))
     return " · ".join(parts)

@@ -4,6 +4,7 @@ content ready to copy and a 完成 button (htmx swaps the workbench in place).""
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from campaigns.sop.completion import TaskAlreadyDone, sop_task_mark_done
@@ -32,13 +33,13 @@ def task_done(request, task_id: int):
     try:
         task = sop_task_get_for(user=request.user, task_id=task_id)
     except SopTask.DoesNotExist:
-        raise Http404("没有这个任务 no such task.") from None
+        raise Http404(_("没有这个任务")) from None
     try:
         sop_task_mark_done(task_id=task.pk, by=staff_for(request.user))
     except TaskAlreadyDone:
         if not request.headers.get("HX-Request"):
             return redirect("home")
-        return HttpResponse("任务已完成 the task is already done.", status=409)
+        return HttpResponse(_("任务已完成"), status=409)
     if not request.headers.get("HX-Request"):
         return redirect("home")
     staff = staff_for(request.user)

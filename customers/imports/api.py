@@ -3,6 +3,7 @@
 import csv
 
 from django.http import StreamingHttpResponse
+from django.utils.translation import get_language, gettext, gettext_lazy, override
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -11,6 +12,7 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
+from customers.imports.messages import message_text
 from customers.imports.readers import ImportFileError
 from customers.imports.selectors import import_can_create, import_jobs_for, import_row_report
 from customers.imports.serializers import ImportCreateSerializer, ImportJobSerializer
@@ -22,11 +24,11 @@ from staff.models import Staff
 from staff.permissions import IsStaffMember
 from staff.roles import role_for, staff_for
 
-REPORT_HEADER = ["行号 row", "值 value", "原因 reason"]
+REPORT_HEADER = [gettext_lazy("行号"), gettext_lazy("值"), gettext_lazy("未导入原因")]
 
 
 class CanImport(IsStaffMember):
-    message = "只有运营负责人和组长可以导入 only managers and team leads import leads."
+    message = gettext_lazy("只有运营负责人和组长可以导入线索。")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and import_can_create(user=request.user)
@@ -50,7 +52,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         data = form.validated_data
         team = _team_for_upload(request.user, data.get("team"))
         if data["allocation"] != ImportJob.Allocation.NONE and team is None:
-            raise ValidationError({"team": ["分配需要团队 allocation needs a team to allocate to"]})
+            raise ValidationError({"team": [gettext("分配需要团队")]})
         upload = data["file"]
         try:
             job = import_job_create(
@@ -62,7 +64,7 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
                 created_by=request.user,
             )
         except ImportFileError as exc:
-            raise ValidationError({"file": [str(exc)]}) from exc
+            raise ValidationError({"file": [message_text(str(exc))]}) from exc
         audit_record(action="import", request=request, object_repr=f"import:{job.pk}", detail=_import_detail(job))
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
@@ -74,7 +76,8 @@ class ImportViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         audit_record(
             action="export", request=request, object_repr=f"import:{job.pk}", detail={"report": "import_errors"}
         )
-        response = StreamingHttpResponse(_report_lines(job, request.user), content_type="text/csv; charset=utf-8")
+        lines = _report_lines(job, request.user, language=get_language())
+        response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="import-{job.pk}-errors.csv"'
         return response
 
@@ -92,7 +95,7 @@ def _team_for_upload(user, team):
         return team
     own = staff_for(user).team
     if team is not None and team != own:
-        raise PermissionDenied("组长只能导入到本组 a team lead imports only into their own team.")
+        raise PermissionDenied(gettext("组长只能导入到本组。"))
     return own
 
 
@@ -105,9 +108,11 @@ class _Echo:
         return value
 
 
-def _report_lines(job, user):
+def _report_lines(job, user, *, language: str):
+    """The report in the requester's language: the response streams after the request has ended."""
     writer = csv.writer(_Echo())
-    # The BOM lets Excel open the Chinese text as UTF-8.
-    yield "\ufeff" + writer.writerow(REPORT_HEADER)
-    for row in import_row_report(job=job, user=user):
-        yield writer.writerow([cell_safe(value) for value in row])
+    with override(language):
+        # The BOM lets Excel open the Chinese text as UTF-8.
+        yield "\ufeff" + writer.writerow([str(h) for h in REPORT_HEADER])
+        for row_number, value, reason in import_row_report(job=job, user=user):
+            yield writer.writerow([cell_safe(row_number), cell_safe(value), cell_safe(message_text(reason))])

@@ -1,7 +1,7 @@
 """Reading uploaded lead lists: CSV (UTF-8, UTF-8 with BOM, GBK/GB18030) and XLSX (first sheet).
 
 `import_file_inspect` checks a file before anything is stored in the database (size, type,
-encoding, header) and raises `ImportFileError` with a message meant for the uploader;
+encoding, header) and raises `ImportFileError` with a message meant for the uploader (`customers.imports.messages`);
 `import_file_chunks` then streams its data rows in chunks of plain strings, keyed by the canonical
 column names, so memory stays flat whatever the file size.
 """
@@ -15,6 +15,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
+
+from customers.imports.messages import (
+    BAD_CSV,
+    BAD_XLSX,
+    EMPTY_FILE,
+    MISSING_ORDER_COLUMNS,
+    NO_DATA_ROWS,
+    NO_PHONE_COLUMN,
+    TOO_LARGE,
+    UNDECODABLE,
+    UNSUPPORTED_TYPE,
+    message_stored,
+)
 
 # Canonical column → accepted headers (compared case-insensitively, spaces trimmed).
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
@@ -55,9 +68,7 @@ def import_file_inspect(*, path: Path, file_name: str, max_bytes: int, needs_ord
     path = Path(path)
     suffix = Path(file_name).suffix.lower()
     if suffix not in EXTENSIONS:
-        raise ImportFileError(
-            f"文件类型不支持 unsupported file type {suffix or '(none)'}: only .csv and .xlsx are accepted"
-        )
+        raise ImportFileError(message_stored(UNSUPPORTED_TYPE, suffix=suffix or "—"))
     size = path.stat().st_size
     import_file_check_size(size=size, max_bytes=max_bytes)
     if suffix == ".csv":
@@ -70,27 +81,25 @@ def import_file_inspect(*, path: Path, file_name: str, max_bytes: int, needs_ord
         kind = "xlsx"
     columns = _map_header(header)
     if "phone" not in columns:
-        raise ImportFileError(
-            f"缺少手机号列 no phone column: the header must name one of {accepted_headers('phone')}"
-            f" (found: {', '.join(h for h in header if h) or 'nothing'})"
-        )
+        found = ", ".join(h for h in header if h) or "—"
+        raise ImportFileError(message_stored(NO_PHONE_COLUMN, headers=accepted_headers("phone"), found=found))
     if needs_orders:
         missing = [c for c in ORDER_COLUMNS if c not in columns]
         if missing:
             wanted = "; ".join(accepted_headers(c) for c in missing)
-            raise ImportFileError(f"订单文件缺少列 an order file needs the columns: {wanted}")
+            raise ImportFileError(message_stored(MISSING_ORDER_COLUMNS, columns=wanted))
     info = ImportFile(path=path, kind=kind, encoding=encoding, columns=columns, size=size)
     if not _has_data_row(info):
-        raise ImportFileError("文件没有数据行 the file has a header but no data rows")
+        raise ImportFileError(NO_DATA_ROWS)
     return info
 
 
 def import_file_check_size(*, size: int, max_bytes: int) -> None:
     """Raise `ImportFileError` for an empty file or one over `max_bytes`."""
     if size == 0:
-        raise ImportFileError("文件是空的 the file is empty")
+        raise ImportFileError(EMPTY_FILE)
     if size > max_bytes:
-        raise ImportFileError(f"文件太大 the file is {size} bytes, over the limit of {max_bytes} bytes")
+        raise ImportFileError(message_stored(TOO_LARGE, size=size, limit=max_bytes))
 
 
 def import_file_chunks(info: ImportFile, *, chunk_rows: int = 100_000) -> Iterator[tuple[pd.DataFrame, float]]:
@@ -117,7 +126,7 @@ def _detect_encoding(path: Path) -> str:
     for encoding in candidates:
         if _decodes(path, encoding):
             return encoding
-    raise ImportFileError("无法识别文件编码 cannot decode the file: save it as UTF-8 or GBK CSV, or as XLSX")
+    raise ImportFileError(UNDECODABLE)
 
 
 def _decodes(path: Path, encoding: str) -> bool:
@@ -139,14 +148,14 @@ def _csv_header(path: Path, encoding: str) -> list[str]:
         for row in csv.reader(fh):
             if any(cell.strip() for cell in row):
                 return row
-    raise ImportFileError("文件是空的 the file is empty")
+    raise ImportFileError(EMPTY_FILE)
 
 
 def _xlsx_header(path: Path) -> list[str]:
     for row in _xlsx_rows(path):
         if any(cell for cell in row):
             return row
-    raise ImportFileError("文件是空的 the file is empty")
+    raise ImportFileError(EMPTY_FILE)
 
 
 def _map_header(header: list[str]) -> dict[str, int]:
@@ -188,7 +197,7 @@ def _csv_chunks(info: ImportFile, chunk_rows: int) -> Iterator[tuple[pd.DataFram
         except pd.errors.EmptyDataError:
             return
         except (pd.errors.ParserError, UnicodeDecodeError) as exc:
-            raise ImportFileError(f"CSV 格式错误 the CSV cannot be read: {exc}") from exc
+            raise ImportFileError(message_stored(BAD_CSV, error=exc)) from exc
 
 
 def _csv_header_line(path: Path, encoding: str) -> int:
@@ -238,7 +247,7 @@ def _xlsx_rows(path: Path, *, with_total: bool = False) -> Iterator:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError) as exc:
-        raise ImportFileError("不是有效的 XLSX 文件 the file is not a valid XLSX workbook") from exc
+        raise ImportFileError(BAD_XLSX) from exc
     try:
         sheet = workbook.worksheets[0]
         if with_total:

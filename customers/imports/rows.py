@@ -1,6 +1,6 @@
 """Checking one data row of a lead list: its phone, and for order files its order fields.
 
-Every reason names the problem in Chinese and English, as uploaders read both.
+Every reason is one of `customers.imports.messages`, stored in Chinese and shown in the reader's language.
 """
 
 import datetime as dt
@@ -12,18 +12,20 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from customers.imports.messages import (
+    BAD_AMOUNT,
+    BAD_TIME,
+    DUPLICATE_ORDER_NO,
+    DUPLICATE_ROW,
+    MISSING_ORDER_NO,
+    MISSING_PHONE,
+    NOT_MAINLAND,
+    ORDER_NO_TOO_LONG,
+    WRONG_DIGITS,
+)
 from customers.phones import SEPARATORS, phones_normalize
 from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
 
-MISSING_PHONE = "缺少手机号 missing phone"
-WRONG_DIGITS = "号码位数不对 wrong number of digits"
-NOT_MAINLAND = "不是大陆手机号 not a mainland mobile number"
-MISSING_ORDER_NO = "缺少订单号 missing order_no"
-ORDER_NO_TOO_LONG = "订单号太长 order_no longer than 64 characters"
-BAD_AMOUNT = "金额不对 amount must be a number ≥ 0 with at most 2 decimals"
-BAD_TIME = "下单时间不对 ordered_at must be a date and time such as 2026-11-20 14:30"
-DUPLICATE_ROW = "文件内重复 duplicate of row "
-DUPLICATE_ORDER_NO = "订单号重复 duplicate order_no, first on row "
 MAX_AMOUNT = Decimal("9999999999.99")
 TAG_SEPARATORS = re.compile(r"[,，、;；]")
 _PREFIX = re.compile(r"^(\+86|0086|86(?=[0-9]{10}))")
@@ -143,9 +145,9 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     met = pd.Series([k in first_row for k in key], index=key.index, dtype=bool)
     repeated = met | key.duplicated(keep="first")
     first_row.update(zip(key[~repeated], rows.loc[~repeated, "row_no"], strict=True))
-    first = pd.Series([str(first_row[k]) for k in key[repeated]], dtype=object, index=key[repeated].index)
     reason = DUPLICATE_ORDER_NO if order_phones is not None else DUPLICATE_ROW
-    errors.append(_errors(rows.loc[repeated, "row_no"], key[repeated], reason + first, phone=order_phones is None))
+    first = pd.Series([reason % {"row": first_row[k]} for k in key[repeated]], dtype=object, index=key[repeated].index)
+    errors.append(_errors(rows.loc[repeated, "row_no"], key[repeated], first, phone=order_phones is None))
     rows = rows.loc[~repeated]
     duplicates = 0 if order_phones is not None else int(repeated.sum())
     invalid += int(repeated.sum()) - duplicates

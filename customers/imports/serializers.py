@@ -3,6 +3,7 @@
 from django.urls import reverse
 from rest_framework import serializers
 
+from customers.imports.messages import message_text
 from customers.models import ImportJob, LeadSource
 from staff.models import Team
 
@@ -49,6 +50,11 @@ class ImportJobSerializer(serializers.ModelSerializer):
             "errors_url",
         ]
         read_only_fields = fields
+
+    def to_representation(self, job):
+        data = super().to_representation(job)
+        data["error"] = message_text(data["error"])  # stored in Chinese, answered in the request's language
+        return data
 
     def get_errors_url(self, job) -> str:
         return reverse("import-errors", kwargs={"pk": job.pk})

@@ -30,6 +30,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from campaigns.sop.engine import sop_after_events
+from customers.imports.messages import FAILED, message_stored
 from customers.imports.readers import ImportFileError, import_file_check_size, import_file_chunks, import_file_inspect
 from customers.imports.rows import CheckedChunk, rows_check
 from customers.imports.staging import ImportStaging, staged_csv
@@ -329,4 +330,4 @@ def _job_update(job_id: int, **fields) -> bool:
 def _failure_message(exc: Exception) -> str:
     if isinstance(exc, ImportFileError):
         return str(exc)
-    return f"导入失败 the import failed ({type(exc).__name__}); it can be run again"
+    return message_stored(FAILED, error=type(exc).__name__)

@@ -16,6 +16,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 
 from campaigns.sop.engine import sop_fire_for_import_tags
+from customers.imports.messages import ORDER_TAKEN
 from customers.imports.staging_sql import (
     _CHUNK_TABLES,
     _COLUMNS,
@@ -33,7 +34,6 @@ from customers.privacy.import_scope import ImportScope, import_rows_hold
 logger = logging.getLogger(__name__)
 # One statement per this many rows on SQLite (7 columns × 2,000 stays under its parameter limit).
 _SQLITE_BATCH = 2000
-ORDER_TAKEN = "订单号已属于其他客户 order_no already belongs to another customer"
 
 
 @dataclass

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from customers.imports.messages import message_text
 from customers.imports.readers import ImportFileError
 from customers.imports.selectors import import_can_create, import_jobs_for
 from customers.imports.services import import_job_create
@@ -22,10 +23,17 @@ from staff.roles import role_for, staff_for
 RECENT_JOBS = 20
 
 
+class TeamChoiceField(forms.ModelChoiceField):
+    """Teams by their name (一组), as everywhere in the pages; the code stays the submitted value."""
+
+    def label_from_instance(self, obj) -> str:
+        return obj.name
+
+
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("文件 (CSV / XLSX)"))
     source = forms.ModelChoiceField(LeadSource.objects.all(), to_field_name="code", label=_("线索来源"))
-    team = forms.ModelChoiceField(Team.objects.all(), to_field_name="code", required=False, label=_("分配到团队"))
+    team = TeamChoiceField(Team.objects.all(), to_field_name="code", required=False, label=_("分配到团队"))
     allocation = forms.ChoiceField(
         choices=ImportJob.Allocation.choices, initial="none", required=False, label=_("分配方式")
     )
@@ -33,9 +41,10 @@ class ImportForm(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         if role_for(user) == Staff.Role.TEAM_LEAD:
-            own = staff_for(user).team_id
-            self.fields["team"].queryset = Team.objects.filter(pk=own)
-            self.fields["team"].initial = own
+            own = staff_for(user).team
+            self.fields["team"].queryset = Team.objects.filter(pk=own.pk if own else None)
+            # The field submits codes: preselect the lead's own team by its code.
+            self.fields["team"].initial = own.code if own else None
 
     def clean(self):
         data = super().clean()
@@ -47,7 +56,7 @@ class ImportForm(forms.Form):
 
 def _require_importer(user) -> None:
     if not import_can_create(user=user):
-        raise PermissionDenied("只有运营负责人和组长可以导入 only managers and team leads import leads.")
+        raise PermissionDenied(_("只有运营负责人和组长可以导入线索。"))
 
 
 @login_required
@@ -68,7 +77,7 @@ def import_page(request):
                     created_by=request.user,
                 )
             except ImportFileError as exc:
-                form.add_error("file", str(exc))
+                form.add_error("file", message_text(str(exc)))
             else:
                 audit_record(
                     action="import", request=request, object_repr=f"import:{job.pk}", detail={"file": job.file_name}
@@ -78,6 +87,8 @@ def import_page(request):
     else:
         form = ImportForm(user=request.user)
     jobs = list(import_jobs_for(user=request.user)[:RECENT_JOBS])
+    for job in jobs:
+        job.error_text = message_text(job.error)
     current = next((job for job in jobs if str(job.pk) == request.GET.get("job")), None)
     context = {"form": form, "jobs": jobs, "current": current, "has_sources": LeadSource.objects.exists()}
     return render(request, "imports/page.html", context, status=status)
@@ -87,4 +98,5 @@ def import_page(request):
 def import_progress(request, job_id: int):
     _require_importer(request.user)
     job = get_object_or_404(import_jobs_for(user=request.user), pk=job_id)
+    job.error_text = message_text(job.error)
     return render(request, "imports/_progress.html", {"job": job})

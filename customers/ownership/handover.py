@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from customers.models import Customer, OwnershipPeriod
 from customers.ownership.allocation import allocation_plan
@@ -50,7 +51,8 @@ def staff_handover(
     """
     if allocation not in HANDOVER_RULES:
         raise ValueError(
-            f"未知分配规则 unknown allocation rule {allocation!r}; expected one of {', '.join(HANDOVER_RULES)}"
+            gettext("未知分配规则 %(rule)s，可选：%(rules)s")
+            % {"rule": repr(allocation), "rules": ", ".join(HANDOVER_RULES)}
         )
     team = team if team is not None else staff.team
     customer_ids = list(Customer.objects.filter(owner=staff).order_by("pk").values_list("pk", flat=True))

@@ -10,12 +10,12 @@ Managers' imports and the command line write to any customer.
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext
 
+from customers.imports.messages import HELD_ELSEWHERE
 from customers.models import ImportJob
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
-
-HELD_ELSEWHERE = "已由其他人跟进 held elsewhere: this customer is followed up outside your team"
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ def import_team_for(*, created_by, team: Team | None, allocation: str) -> tuple[
         return team, allocation
     staff = staff_for(created_by)
     if team is not None and team.pk != staff.team_id:
-        raise PermissionDenied("组长只能导入到本组 a team lead imports only into their own team.")
+        raise PermissionDenied(gettext("组长只能导入到本组。"))
     if staff.team_id is None:
         return None, ImportJob.Allocation.NONE
     if allocation == ImportJob.Allocation.NONE:

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
+from customers.imports.messages import FILE_PURGED
 from customers.imports.readers import ImportFileError
 from customers.models import ImportJob
 
@@ -30,9 +31,7 @@ def import_file_delete(*, job: ImportJob) -> None:
 def import_file_check_kept(*, job: ImportJob) -> None:
     """Raise `ImportFileError` when the job's file is gone (purged after the retention): upload it again."""
     if not job.file:
-        raise ImportFileError(
-            "上传的文件已删除，请重新上传 the uploaded file was deleted after its retention; upload it again"
-        )
+        raise ImportFileError(FILE_PURGED)
 
 
 def import_files_purge(*, now: dt.datetime | None = None) -> int:

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.utils.translation import gettext
 
 from customers.models import Customer
 from customers.privacy.audit import phone_reveal_audit
@@ -27,7 +28,7 @@ def customer_phone_reveal(*, user, customer_id: int, request=None) -> str | None
     (nothing is revealed, nothing recorded).
     """
     if not phone_reveal_allowed(user=user):
-        raise PermissionDenied("只有运营负责人和组长可以查看完整号码 only managers and team leads reveal phones.")
+        raise PermissionDenied(gettext("只有运营负责人和组长可以查看完整号码。"))
     customer = scope_by_owner(Customer.objects.all(), user).only("pk", "phone_encrypted").get(pk=customer_id)
     phone = customer.phone
     if phone is not None:

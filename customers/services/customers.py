@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from campaigns.sop.engine import sop_after_hand_edit
 from customers.models import Customer, OwnershipPeriod, StageTransition
@@ -22,8 +23,8 @@ def _check_owner_change(*, changed_by, new_owner: Staff | None) -> None:
         lead = staff_for(changed_by)
         if new_owner is None or (lead.team_id and new_owner.team_id == lead.team_id):
             return
-        raise PermissionDenied("组长只能分配给本组员工 a team lead assigns customers only to staff of their own team.")
-    raise PermissionDenied("运营专员不能更换客户归属 operators may not change a customer's owner.")
+        raise PermissionDenied(gettext("组长只能把客户分配给本组员工。"))
+    raise PermissionDenied(gettext("运营专员不能更换客户归属。"))
 
 
 @transaction.atomic

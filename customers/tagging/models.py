@@ -1,6 +1,7 @@
 """The link between a customer and a tag (`Customer.tags` goes through it)."""
 
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class CustomerTag(models.Model):
@@ -23,7 +24,8 @@ class CustomerTag(models.Model):
 
     class Meta:
         app_label = "customers"
-        verbose_name = "客户标签 customer tag"
+        verbose_name = pgettext_lazy("model", "客户标签")
+        verbose_name_plural = pgettext_lazy("models", "客户标签")
 
     def __str__(self) -> str:
         return f"{self.customer_id}:{self.tag_id}"

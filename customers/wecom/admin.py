@@ -1,6 +1,7 @@
 """The WeCom callbacks page of the admin: what WeCom sent and what became of it, read-only."""
 
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from customers.wecom.models import WecomCallback
 from customers.wecom.services import callbacks_replay
@@ -21,7 +22,7 @@ class WecomCallbackAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
-    @admin.action(description="重新处理失败的回调 replay the failed callbacks selected")
+    @admin.action(description=_("重新处理失败的回调"))
     def replay(self, request, queryset):
         counts = callbacks_replay(ids=list(queryset.values_list("pk", flat=True)))
         summary = ", ".join(f"{status}: {count}" for status, count in counts.items() if count)

@@ -20,6 +20,7 @@ from metrics.models import Dimension
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_keys_visible, kpi_summary
 from metrics.templatetags.dashboard_tags import num, pct
 from sitadmin.dates import MAX_RANGE_DAYS, kpi_days
+from sitadmin.formats import money_text
 from staff.models import Staff, Team
 from staff.roles import role_for, staff_for
 from staff.teams.selectors import staff_teams_on
@@ -130,15 +131,16 @@ def _fraction(row: dict, metric: str) -> str:
     denominator = row["denominators"].get(metric) if metric in RATE_OF_SUMS else row.get(den_name)
     if numerator is None or denominator is None:
         return ""
-    return f"{_fmt(numerator)} / {_fmt(denominator)}"
+    shown = money_text(numerator) if BY_NAME[num_name].kind == "money" else _fmt(numerator)
+    return f"{shown} / {_fmt(denominator)}"
 
 
 def display(value, kind: str) -> str:
-    """A figure as shown in tables: 30.0% for rates, 1,234.50 for money, 1,234 for counts, — for null."""
+    """A figure as shown in tables: 30.0% for rates, ¥1,234.50 for money, 1,234 for counts, — for null."""
     if kind == "rate":
         return pct(value)
     if kind == "money":
-        return num(value, 2)
+        return money_text(value)
     if isinstance(value, float) and not value.is_integer():
         return num(value, 1)  # a median of counts may fall between two
     return num(None if value is None else int(value))
@@ -220,6 +222,7 @@ def overview_for(*, user, date_from: dt.date, date_to: dt.date, breakdown: str, 
     return {
         "scope_dimension": dimension,
         "scope_key": key,
+        "scope_name": _names(dimension, [key]).get(key, key),
         "date_from": date_from,
         "date_to": date_to,
         "days": days,

@@ -9,14 +9,11 @@ from django.shortcuts import render
 
 from campaigns.sop.selectors import sop_board_for
 from metrics.dashboard import exports, pages, reports
+from sitadmin.spreadsheets import wants_xlsx
 
 
 def _range(request, *, default_days: int = 1, through_today: bool = False) -> tuple:
     return pages.dashboard_range(params=request.GET, default_days=default_days, through_today=through_today)
-
-
-def _wants_xlsx(request) -> bool:
-    return request.GET.get("format") == "xlsx"
 
 
 @login_required
@@ -25,7 +22,7 @@ def overview(request):
     data = pages.overview_for(
         user=request.user, date_from=date_from, date_to=date_to, breakdown=request.GET.get("by", "team")
     )
-    if _wants_xlsx(request) and not data["breakdown"].get("hidden"):
+    if wants_xlsx(request) and not data["breakdown"].get("hidden"):
         return exports.breakdown_xlsx(data={**data, "date_from": date_from, "date_to": date_to})
     return render(request, "dashboard/overview.html", {**data, "range_error": error})
 
@@ -36,7 +33,7 @@ def staff_board(request):
     data = pages.staff_board_for(
         user=request.user, date_from=date_from, date_to=date_to, sort=request.GET.get("sort", "revenue")
     )
-    if _wants_xlsx(request):
+    if wants_xlsx(request):
         return exports.staff_board_xlsx(data={**data, "date_from": date_from, "date_to": date_to})
     return render(
         request,
@@ -50,7 +47,7 @@ def funnel(request):
     # The funnel is read live from customers: it opens on the 30 days up to today.
     date_from, date_to, error = _range(request, default_days=30, through_today=True)
     data = reports.funnel_for(user=request.user, date_from=date_from, date_to=date_to)
-    if _wants_xlsx(request) and not data["hidden"]:
+    if wants_xlsx(request) and not data["hidden"]:
         return exports.funnel_xlsx(data=data)
     return render(request, "dashboard/funnel.html", {**data, "range_error": error})
 
@@ -67,6 +64,6 @@ def scripts(request):
 def groups(request):
     date_from, date_to, error = _range(request, default_days=7)
     data = reports.groups_for(user=request.user, date_from=date_from, date_to=date_to)
-    if _wants_xlsx(request) and not data["hidden"]:
+    if wants_xlsx(request) and not data["hidden"]:
         return exports.groups_xlsx(data=data)
     return render(request, "dashboard/groups.html", {**data, "range_error": error})

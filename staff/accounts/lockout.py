@@ -3,12 +3,13 @@
 from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext_lazy
 
-LOCKED_MESSAGE = "登录失败次数过多，账号暂时锁定 too many failed sign-ins: the account is locked for {minutes} minutes."
+LOCKED_MESSAGE = gettext_lazy("登录失败次数过多，账号暂时锁定 %(minutes)s 分钟。")
 
 
 def lockout_message() -> str:
-    return LOCKED_MESSAGE.format(minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return LOCKED_MESSAGE % {"minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)}
 
 
 def lockout_response(request, original_response=None, credentials=None):

@@ -1,21 +1,23 @@
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AuditAction(models.TextChoices):
-    LOGIN = "login", "登录 login"
-    LOGIN_FAILED = "login_failed", "登录失败 login failed"
-    TOKEN_REVOKE = "token_revoke", "注销令牌 token revoked"
-    PHONE_REVEAL = "phone_reveal", "查看手机号 phone reveal"
-    EXPORT = "export", "导出 export"
-    IMPORT = "import", "导入 import"
-    EVALUATION_CREATE = "evaluation_create", "考核评分 evaluation"
-    EVALUATION_OVERRIDE = "evaluation_override", "改判 evaluation override"
-    HANDOVER = "handover", "客户交接 hand-over"
-    STAFF_CHANGE = "staff_change", "员工变更 staff change"
-    KPI_RECOMPUTE = "kpi_recompute", "重算指标 KPI recompute"
-    MESSAGE_SEARCH = "message_search", "会话检索 message search"
+    LOGIN = "login", _("登录")
+    LOGIN_FAILED = "login_failed", _("登录失败")
+    TOKEN_REVOKE = "token_revoke", _("注销令牌")
+    PHONE_REVEAL = "phone_reveal", _("查看手机号")
+    EXPORT = "export", _("导出")
+    IMPORT = "import", _("导入")
+    EVALUATION_CREATE = "evaluation_create", _("考核评分")
+    EVALUATION_OVERRIDE = "evaluation_override", _("改判")
+    HANDOVER = "handover", _("客户交接")
+    STAFF_CHANGE = "staff_change", _("员工变更")
+    KPI_RECOMPUTE = "kpi_recompute", _("重算指标")
+    MESSAGE_SEARCH = "message_search", _("会话检索")
 
 
 class AppendOnlyError(Exception):
@@ -50,8 +52,8 @@ class AuditEntry(models.Model):
         app_label = "staff"
         db_table = "staff_auditentry"
         ordering = ["-at", "-id"]
-        verbose_name = "审计日志 audit entry"
-        verbose_name_plural = "审计日志 audit log"
+        verbose_name = pgettext_lazy("model", "审计日志")
+        verbose_name_plural = pgettext_lazy("models", "审计日志")
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M:%S} {self.username or '-'} {self.action} {self.object_repr}"

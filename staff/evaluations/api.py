@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from metrics.models import Dimension
 from metrics.selectors import kpi_keys_visible
 from sitadmin.drf import FixedCodeMixin
-from sitadmin.spreadsheets import XLSX_TYPE, XlsxRenderer
+from sitadmin.spreadsheets import XLSX_TYPE, XlsxRenderer, wants_xlsx
 from staff.audit.services import audit_evaluation_create, audit_evaluation_override, audit_record
 from staff.evaluations.evidence import staff_evidence
 from staff.evaluations.scoring import EvaluationError, evaluation_create, evaluation_override
@@ -97,7 +97,7 @@ class ReviewCycleViewSet(
             raise PermissionDenied("只有运营负责人和组长可以查看周期总览 managers and team leads only.")
         cycle = self.get_object()
         overview = cycle_overview(cycle=cycle, user=request.user)
-        if request.query_params.get("format") == "xlsx":
+        if wants_xlsx(request):
             response = HttpResponse(cycle_overview_xlsx(overview=overview), content_type=XLSX_TYPE)
             audit_record(action="export", request=request, object_repr=f"evaluations-{cycle.code}.xlsx")
             response["Content-Disposition"] = f'attachment; filename="evaluations-{cycle.code}.xlsx"'

@@ -72,6 +72,7 @@ def cycle_overview(*, cycle: ReviewCycle, user) -> dict:
                 "staff": person.username,
                 "name": person.name,
                 "team": person.team.code if person.team_id else None,
+                "team_name": person.team.name if person.team_id else None,
                 "role": person.role,
                 "status": person.status,
                 "hire_type": person.hire_type,
@@ -106,14 +107,14 @@ def cycle_overview(*, cycle: ReviewCycle, user) -> dict:
 
 def cycle_overview_xlsx(*, overview: dict) -> bytes:
     """The overview as an XLSX workbook: one row per staff member, then the counts per decision."""
-    labels = dict(Decision.choices)
+    labels, statuses = dict(Decision.choices), dict(Staff.Status.choices)
     header = [_("员工"), _("姓名"), _("团队"), _("状态"), _("总分"), _("结论"), _("最终结论"), _("调整原因")]
     rows = [
         [
             row["staff"],
             row["name"],
-            row["team"] or "",
-            row["status"],
+            row["team_name"] or "",
+            str(statuses.get(row["status"], row["status"])),
             float(row["total"]) if row["total"] is not None else None,
             labels.get(row["decision"], ""),
             labels.get(row["final_decision"], ""),

@@ -43,6 +43,7 @@ def cycle_leaderboard(*, cycle: ReviewCycle, visible_usernames: set[str] | None 
                 "staff": username,
                 "name": member.name if member else "",
                 "team": member.team.code if member and member.team_id else None,
+                "team_name": member.team.name if member and member.team_id else None,
                 "revenue": amount,
                 "tier": tier.name if tier else None,
                 "reward": tier.reward if tier else "",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from customers.ownership.handover import staff_handover
 from metrics.models import Dimension
 from metrics.selectors import kpi_keys_visible
+from sitadmin.formats import money_text
 from staff.audit.services import audit_evaluation_create, audit_evaluation_override
 from staff.evaluations.evidence import staff_evidence
 from staff.evaluations.scoring import EvaluationError, evaluation_create, evaluation_override
@@ -40,7 +41,7 @@ def _display(metric: str, value) -> str:
     if metric in RATE_METRICS:
         return f"{value * 100:.1f}%"
     if metric == "revenue_per_head":
-        return f"{value:,.2f}"
+        return money_text(value)
     return f"{value:.1f}"
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from staff.teams.models import TeamMembership
 from staff.teams.selectors import team_history_for
@@ -36,7 +37,7 @@ class TeamHistoryAdminMixin:
 
     form = TeamChangeAdminForm
 
-    @admin.display(description="团队历史 team history")
+    @admin.display(description=_("团队历史"))
     def team_history(self, staff) -> str:
         if staff is None or staff.pk is None:
             return "-"
@@ -44,7 +45,10 @@ class TeamHistoryAdminMixin:
         return format_html_join(
             mark_safe("<br>"),  # noqa: S308 - a constant separator
             "{} {}",
-            ((p["team"] or "-", f"({p['since']} 起)" if p["since"] else "(入职起 from the start)") for p in periods),
+            (
+                (p["team"] or "-", _("（%(since)s 起）") % {"since": p["since"]} if p["since"] else _("（入职起）"))
+                for p in periods
+            ),
         )
 
 

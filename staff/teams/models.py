@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import pgettext_lazy
 
 
 class TeamMembership(models.Model):
@@ -24,8 +25,8 @@ class TeamMembership(models.Model):
 
     class Meta:
         ordering = ["staff", models.F("since").asc(nulls_first=True)]
-        verbose_name = "团队历史 team history"
-        verbose_name_plural = "团队历史 team history"
+        verbose_name = pgettext_lazy("model", "团队历史")
+        verbose_name_plural = pgettext_lazy("models", "团队历史")
         constraints = [
             models.UniqueConstraint(fields=["staff", "since"], name="one_team_period_start_per_staff"),
             models.UniqueConstraint(

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from staff.models import Staff, Team
 from staff.teams.models import TeamMembership
@@ -26,17 +27,15 @@ def team_change_problem(*, staff: Staff, since: dt.date | None, exited: bool = F
     before their last change of team.
     """
     if exited:
-        return TeamChangeError("team", "已离职员工不能调组 an exited staff member cannot change team.")
+        return TeamChangeError("team", gettext("已离职员工不能调组。"))
     today = timezone.localdate()
     if since is None:
         since = today
     if since > today:
-        return TeamChangeError("team_since", f"生效日期不能晚于今天 team_since is after today ({today}).")
+        return TeamChangeError("team_since", gettext("生效日期不能晚于今天（%(today)s）。") % {"today": today})
     last = team_last_change_on(staff=staff)
     if last is not None and since <= last:
-        return TeamChangeError(
-            "team_since", f"生效日期须晚于上次调组 team_since must be after the last change of team ({last})."
-        )
+        return TeamChangeError("team_since", gettext("生效日期须晚于上次调组（%(last)s）。") % {"last": last})
     return None
 
 

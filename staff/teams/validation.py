@@ -3,6 +3,8 @@
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils.translation import gettext
+
 from staff.models import Staff
 from staff.teams.services import TeamChangeError, team_change_problem
 
@@ -17,7 +19,7 @@ def staff_team_change_problem(*, staff: Staff, attrs: Mapping[str, Any]) -> Team
     moves = "team" in attrs and attrs["team"] != staff.team
     if not moves:
         if "team_since" in attrs:
-            return TeamChangeError("team_since", "未调组 team_since needs a change of team.")
+            return TeamChangeError("team_since", gettext("生效日期只用于调组。"))
         return None
     exited = staff.status == Staff.Status.EXITED and attrs.get("status", staff.status) == Staff.Status.EXITED
     return team_change_problem(staff=staff, since=attrs.get("team_since"), exited=exited)

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from staff.models import Staff
+from staff.models import Staff, Team
 from staff.roles import scope_staff
 from staff.teams.selectors import team_history_for
 
@@ -15,8 +15,13 @@ def staff_team_history(request, username: str):
         scope_staff(Staff.objects.select_related("user", "team"), request.user), user__username=username
     )
     periods = team_history_for(staff=staff)
+    names = dict(Team.objects.filter(code__in=[p["team"] for p in periods]).values_list("code", "name"))
     rows = [
-        {**period, "until": periods[i + 1]["since"] if i + 1 < len(periods) else None}
+        {
+            **period,
+            "team_name": names.get(period["team"]),
+            "until": periods[i + 1]["since"] if i + 1 < len(periods) else None,
+        }
         for i, period in enumerate(periods)
     ]
     return render(request, "staff/team_history.html", {"staff": staff, "periods": rows})

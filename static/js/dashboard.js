@@ -9,8 +9,13 @@
   function fmt(kind, v) {
     if (v === null || v === undefined) return "—";
     if (kind === "rate") return (v * 100).toFixed(1) + "%";
-    if (kind === "money") return "¥" + Number(v).toLocaleString("zh-CN", { maximumFractionDigits: 2 });
+    if (kind === "money") return "¥" + Number(v).toLocaleString("zh-CN", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     return Number(v).toLocaleString("zh-CN");
+  }
+
+  // Axis ticks are round figures: money without the cents there.
+  function tick(kind, v) {
+    return kind === "money" ? "¥" + Number(v).toLocaleString("zh-CN") : fmt(kind, v);
   }
 
   function trend(spec) {
@@ -41,7 +46,7 @@
       color: [BRAND],
       grid: { left: 8, right: 48, top: 8, bottom: 8, containLabel: true },
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return fmt(spec.format, v); } },
-      xAxis: { type: "value", axisLabel: { formatter: function (v) { return fmt(spec.format, v); } } },
+      xAxis: { type: "value", axisLabel: { formatter: function (v) { return tick(spec.format, v); } } },
       yAxis: { type: "category", data: spec.labels },
       series: [{ type: "bar", data: spec.values, barMaxWidth: 18, label: { show: true, position: "right", formatter: function (p) { return fmt(spec.format, p.value); } } }]
     };
@@ -91,7 +96,7 @@
       legend: { type: "scroll", top: 0 },
       tooltip: { trigger: "axis", valueFormatter: function (v) { return fmt(spec.format, v); } },
       xAxis: { type: "category", data: spec.dates, boundaryGap: false },
-      yAxis: { type: "value", axisLabel: { formatter: function (v) { return fmt(spec.format, v); } } },
+      yAxis: { type: "value", axisLabel: { formatter: function (v) { return tick(spec.format, v); } } },
       series: spec.series.map(function (s, i) {
         var line = { name: s.name, type: "line", data: s.values, symbol: "none", smooth: true };
         // A benchmark (e.g. the 15% weekly speaking rate) as one dashed line across the chart.

@@ -180,7 +180,7 @@ def test_pages_render_cleanly(page, manager, dashboard_data, path, name, selecto
 def test_team_lead_sees_their_team_with_masked_phones(page, dashboard_data):
     login(page, "lead", DEMO_PASSWORD)
     page.wait_for_selector("[data-chart] canvas")
-    assert "团队 t1" in page.inner_text("h1")
+    assert "团队 一组" in page.inner_text("h1")
     page.goto(f"{page.base_url}/customers/")
     phones = page.locator("td[data-phone]").all_inner_texts()
     assert phones

@@ -85,5 +85,5 @@ def test_team_lead_scores_with_evidence_and_manager_sees_overview(page, evaluati
     assert "80.0" in overview
     # op1 7 × 200 = 1400 ≥ baseline 1000 → first place; op2 7 × 100 = 700; gap 700
     assert "第一名" in page.inner_text("[data-testid=leaderboard]")
-    assert page.inner_text("[data-testid=gap]") == "700.00"
+    assert page.inner_text("[data-testid=gap]") == "¥700.00"
     screenshot(page, "cycle-overview")

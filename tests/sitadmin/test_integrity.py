@@ -17,7 +17,7 @@ def test_team_with_members_is_409_and_keeps_them(client_for, manager, team):
         StaffFactory(user__username=f"m{n}", team=team)
     answer = client_for(manager).delete("/api/v1/teams/t1/")
     assert answer.status_code == 409
-    assert "员工 staff" in answer.json()["detail"]
+    assert answer.json()["detail"] == "一组 (t1) 仍被使用：员工"
     assert Staff.objects.filter(team=team).count() == 5
     TeamFactory(code="empty", name="空")
     assert client_for(manager).delete("/api/v1/teams/empty/").status_code == 204

@@ -6,6 +6,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from customers.imports.messages import message_text
 from customers.imports.readers import ImportFileError
 from customers.imports.services import import_job_create, import_job_run
 from customers.models import ImportJob, LeadSource
@@ -49,7 +50,7 @@ class Command(BaseCommand):
                     dispatch=False,
                 )
             except ImportFileError as exc:
-                raise CommandError(str(exc)) from exc
+                raise CommandError(message_text(str(exc))) from exc
         with tqdm(total=100, unit="%", desc=file.name, disable=options["verbosity"] == 0) as bar:
 
             def advance(percent: int) -> None:
@@ -57,7 +58,7 @@ class Command(BaseCommand):
 
             job = import_job_run(job_id=job.pk, chunk_rows=chunk_rows, progress=advance)
         if job.status != ImportJob.Status.DONE:
-            raise CommandError(f"import #{job.pk} failed: {job.error}")
+            raise CommandError(f"import #{job.pk} failed: {message_text(job.error)}")
         self.stdout.write(
             f"import #{job.pk}: {job.total_rows} rows: {job.created} created, {job.updated} updated, "
             f"{job.duplicates} duplicates, {job.invalid} invalid; {job.unassigned} unassigned"

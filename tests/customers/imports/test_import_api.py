@@ -60,10 +60,31 @@ def test_manager_upload_answers_202_with_counts(client_for, manager, tele, team,
     assert report["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
     assert rows == [
-        ["行号 row", "值 value", "原因 reason"],
-        ["4", "13800000001", "文件内重复 duplicate of row 2"],
-        ["5", "123", "号码位数不对 wrong number of digits"],
+        ["行号", "值", "未导入原因"],
+        ["4", "13800000001", "文件内重复，首次出现在第 2 行"],
+        ["5", "123", "号码位数不对"],
     ]
+
+
+def test_the_row_report_and_a_bad_file_answer_in_the_request_language(client_for, manager, tele):
+    client = client_for(manager)
+    client.cookies["django_language"] = "en"
+    body = upload(client, lines("phone", "13800000001", "13800000001", "123")).json()
+    report = client.get(body["errors_url"])
+    rows = list(csv.reader(io.StringIO(b"".join(report.streaming_content).decode("utf-8-sig"))))
+    assert rows == [
+        ["row", "value", "reason"],
+        ["3", "13800000001", "duplicate of row 2"],
+        ["4", "123", "wrong number of digits"],
+    ]
+    # The same stored reasons read in Chinese for a Chinese reader.
+    client.cookies["django_language"] = "zh-hans"
+    rows = list(csv.reader(io.StringIO(b"".join(client.get(body["errors_url"]).streaming_content).decode("utf-8-sig"))))
+    assert rows[1:] == [["3", "13800000001", "文件内重复，首次出现在第 2 行"], ["4", "123", "号码位数不对"]]
+    client.cookies["django_language"] = "en"
+    answer = upload(client, b"", name="leads.csv")
+    assert answer.status_code == 400
+    assert answer.json() == {"file": ["the file is empty"]}
 
 
 def test_operator_forbidden(client_for, operator, tele):
@@ -106,10 +127,10 @@ def test_list_query_count(client_for, manager, tele, django_assert_max_num_queri
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("leads.csv", b"", "empty"),
-        ("leads.txt", b"phone\n13800000001\n", "only .csv and .xlsx"),
+        ("leads.csv", b"", "文件是空的"),
+        ("leads.txt", b"phone\n13800000001\n", "只接受 .csv 和 .xlsx"),
         ("leads.csv", b"name\nA\n", "phone / mobile / 手机号"),
-        ("leads.csv", b"\xff\xfe\x00p\x00h\x00", "cannot decode"),
+        ("leads.csv", b"\xff\xfe\x00p\x00h\x00", "无法识别文件编码"),
     ],
 )
 def test_bad_files_are_400_with_a_reason(client_for, manager, tele, name, data, message):

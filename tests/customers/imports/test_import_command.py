@@ -46,7 +46,7 @@ def test_import_leads_bad_input(tmp_path):
     LeadSourceFactory(code="ads")
     path = tmp_path / "leads.csv"
     path.write_text("name\nA\n", encoding="utf-8")
-    with pytest.raises(CommandError, match="no phone column"):
+    with pytest.raises(CommandError, match="缺少手机号列"):
         call_command("import_leads", str(path), "--source", "ads")
     with pytest.raises(CommandError, match="unknown lead source"):
         call_command("import_leads", str(path), "--source", "nope")

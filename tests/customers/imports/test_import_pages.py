@@ -26,6 +26,12 @@ def test_empty_state_for_manager(manager):
     assert 'data-testid="imports-empty"' in response.content.decode()
 
 
+def test_a_team_lead_finds_their_team_chosen_by_name(team_lead):
+    LeadSourceFactory(code="tele")
+    page = browser_for(team_lead).get("/imports/").content.decode()
+    assert '<option value="t1" selected>一组</option>' in page
+
+
 def test_operator_is_refused(operator):
     assert browser_for(operator).get("/imports/").status_code == 403
 
@@ -56,8 +62,19 @@ def test_bad_file_shows_the_reason(manager):
         "/imports/", {"file": SimpleUploadedFile("list.csv", b"name\nA\n"), "source": "tele"}
     )
     assert response.status_code == 400
-    assert "no phone column" in response.content.decode()
+    assert "缺少手机号列" in response.content.decode()
     assert ImportJob.objects.count() == 0
+
+
+def test_bad_file_reason_follows_the_chosen_language(manager):
+    LeadSourceFactory(code="tele")
+    client = browser_for(manager)
+    client.cookies["django_language"] = "en"
+    response = client.post("/imports/", {"file": SimpleUploadedFile("list.csv", b"name\nA\n"), "source": "tele"})
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "no phone column: the header must name one of phone / mobile / 手机号" in page
+    assert "缺少手机号列" not in page
 
 
 def test_progress_partial_polls_while_running(manager, team_lead):

@@ -87,12 +87,12 @@ def test_utf8_bom_duplicates_and_invalid_rows_with_reasons():
     # 2 created (rows 2, 9) + 2 duplicates (rows 3, 10) + 4 invalid (rows 4..7).
     assert outcome(job) == ("done", 8, 2, 0, 2, 4)
     assert errors_of(job) == [
-        (3, "13800000001", "文件内重复 duplicate of row 2"),
-        (4, "", "缺少手机号 missing phone"),
-        (5, "1380000001", "号码位数不对 wrong number of digits"),
-        (6, "12800000001", "不是大陆手机号 not a mainland mobile number"),
-        (7, "+1 415 555 0100", "不是大陆手机号 not a mainland mobile number"),
-        (10, "13800000002", "文件内重复 duplicate of row 9"),
+        (3, "13800000001", "文件内重复，首次出现在第 2 行"),
+        (4, "", "缺少手机号"),
+        (5, "1380000001", "号码位数不对"),
+        (6, "12800000001", "不是大陆手机号"),
+        (7, "+1 415 555 0100", "不是大陆手机号"),
+        (10, "13800000002", "文件内重复，首次出现在第 9 行"),
     ]
     assert Customer.objects.get(phone_index=phone_index("13800000001")).name == "A"
 
@@ -155,7 +155,7 @@ def test_xlsx_first_sheet_numbers_and_dates():
     # A time without offset is read in Asia/Shanghai: 14:30 +08:00 is 06:30 UTC.
     assert order.ordered_at == dt.datetime(2026, 11, 20, 6, 30, tzinfo=dt.UTC)
     assert order.customer.phone == "13800000001"
-    assert errors_of(job) == [(5, "12345", "号码位数不对 wrong number of digits")]
+    assert errors_of(job) == [(5, "12345", "号码位数不对")]
 
 
 def test_order_file_orders_stages_and_reimport_without_doubles():
@@ -187,11 +187,11 @@ def test_order_file_orders_stages_and_reimport_without_doubles():
     assert Order.objects.get(order_no="B1").amount == Decimal("1299.50")
     assert not Customer.objects.filter(phone_index__in=phones_index(["13800000003", "13800000004"])).exists()
     assert errors_of(job) == [
-        (4, "A1", "订单号重复 duplicate order_no, first on row 2"),
-        (6, "-5", "金额不对 amount must be a number ≥ 0 with at most 2 decimals"),
-        (7, "yesterday", "下单时间不对 ordered_at must be a date and time such as 2026-11-20 14:30"),
-        (8, "", "缺少订单号 missing order_no"),
-        (9, "TAKEN", "订单号已属于其他客户 order_no already belongs to another customer"),
+        (4, "A1", "订单号重复，首次出现在第 2 行"),
+        (6, "-5", "金额不对：须为不小于 0 的数字，最多两位小数"),
+        (7, "yesterday", "下单时间不对：须为日期和时间，如 2026-11-20 14:30"),
+        (8, "", "缺少订单号"),
+        (9, "TAKEN", "订单号已属于其他客户"),
     ]
     again = run_import(data, name="orders.csv", source=shop)
     # Same file: nothing new; rows 2 and 5 update their customers, row 3 repeats a phone; no order
@@ -204,12 +204,12 @@ def test_order_file_orders_stages_and_reimport_without_doubles():
 @pytest.mark.parametrize(
     ("name", "data", "message"),
     [
-        ("leads.csv", b"", "文件是空的 the file is empty"),
-        ("leads.xls", b"phone\n13800000001\n", "unsupported file type .xls"),
-        ("leads.csv", b"phone\n", "no data rows"),
+        ("leads.csv", b"", "文件是空的"),
+        ("leads.xls", b"phone\n13800000001\n", "文件类型不支持：.xls"),
+        ("leads.csv", b"phone\n", "没有数据行"),
         ("leads.csv", b"name,mobile number\nA,13800000001\n", "phone / mobile / 手机号 / 手机号码 / 手机"),
-        ("leads.csv", b"phone\n\x00\x01\xff\xfe\x80\n", "cannot decode the file"),
-        ("leads.xlsx", b"phone\n13800000001\n", "not a valid XLSX workbook"),
+        ("leads.csv", b"phone\n\x00\x01\xff\xfe\x80\n", "无法识别文件编码"),
+        ("leads.xlsx", b"phone\n13800000001\n", "不是有效的 XLSX 文件"),
     ],
 )
 def test_file_level_errors_leave_nothing(name, data, message):
@@ -221,7 +221,7 @@ def test_file_level_errors_leave_nothing(name, data, message):
 
 def test_file_over_size_limit(settings):
     settings.IMPORT_MAX_BYTES = 10
-    with pytest.raises(ImportFileError, match="over the limit of 10 bytes"):
+    with pytest.raises(ImportFileError, match="超过上限 10 字节"):
         run_import(b"phone\n13800000001\n")
 
 

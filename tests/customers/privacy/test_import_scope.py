@@ -78,7 +78,7 @@ def test_the_row_report_masks_phones_for_all_but_managers(client_for):
     LeadSourceFactory(code="tele")
     text = "phone\n13700000001\n13700000001\n1370000000\n"
     job_id = upload(client_for(world["manager"]), text).json()["id"]
-    duplicate = "文件内重复 duplicate of row 2"
+    duplicate = "文件内重复，首次出现在第 2 行"
     assert [row[:2] for row in report(client_for(world["manager"]), job_id)] == [
         ["3", "13700000001"],
         ["4", "1370000000"],
@@ -88,7 +88,7 @@ def test_the_row_report_masks_phones_for_all_but_managers(client_for):
     job.save()
     assert report(client_for(world["lead1"]), job_id) == [
         ["3", "137****0001", duplicate],
-        ["4", "137***0000", "号码位数不对 wrong number of digits"],
+        ["4", "137***0000", "号码位数不对"],
     ]
     # Stored encrypted: a raw read of the report table shows no digits of the numbers.
     with connection.cursor() as cursor:
@@ -124,5 +124,5 @@ def test_failed_imports_files_are_purged_after_the_retention(settings):
     failed = import_job_run(job_id=old.pk)
     assert (failed.status, failed.error) == (
         "failed",
-        "上传的文件已删除，请重新上传 the uploaded file was deleted after its retention; upload it again",
+        "上传的文件已过保留期被删除，请重新上传",
     )
