@@ -4,15 +4,23 @@
 
 Fresh database `sitadmin_bench_keywords`: 1,000 rules (900 `contains`, 100 `exact`; 1–4 keywords of
 2–4 Chinese characters each, some ASCII; priorities 0–9), 5,000 customer texts of 4–40 characters
-(about a third carry a keyword). Printed, in one run:
+(about a third carry a keyword). Redis (`REDIS_URL`) counts the hits, as in production. Printed, in
+one run:
 - the indexed lookup alone (Aho–Corasick automaton + exact dict, the index already built);
-- the match service as the API runs it (lookup and the atomic hit UPDATE, one transaction per call);
-- `POST /api/v1/keyword-replies/match/` in process through Django and DRF (no network);
+- the match service with its hit counted in Redis (one script call per hit), and the same with the
+  hit as an `UPDATE … SET hits = hits + 1` per hit (the setup without Redis), for comparison;
+- the match API view (DRF: authentication, permission, serializer, match, hit) called with a request
+  object, beside a trivial view with the same authentication, permission and serializer and no match;
+- `POST /api/v1/keyword-replies/match/` in process through the whole Django stack (URL routing,
+  middleware; no network), beside `GET /healthz` through the same stack;
+- the fold of the counted hits into the database, and a check that every count is exact;
 - the baseline: scanning every active rule per call, with the rules already in memory, and the
   same scan reading the rules from the database per call, as a view without an index would;
 - the index build time, and a check that the index and the scan choose the same rule for every text.
 """
 
+import collections
+import os
 import random
 import time
 
@@ -72,23 +80,39 @@ def _scan(rules: list[tuple], text: str) -> int | None:
 
 def _rate(label: str, calls: int, seconds: float) -> float:
     rate = calls / seconds
-    print(f"{label:62} {calls:>6} calls {seconds:7.2f} s {rate:>10,.0f} matches/s")
+    print(f"{label:66} {calls:>6} calls {seconds:7.2f} s {rate:>10,.0f} matches/s")
     return rate
+
+
+def _timed(label: str, call, items) -> float:
+    started = time.perf_counter()
+    for item in items:
+        call(item)
+    return _rate(label, len(items), time.perf_counter() - started)
 
 
 def main() -> None:
     django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
     from django.db import connection
-    from rest_framework.test import APIClient
+    from rest_framework.response import Response
+    from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
+    from rest_framework.views import APIView
 
+    from campaigns.keywords.api import KeywordReplyViewSet
+    from campaigns.keywords.hits import keyword_hits_fold, keyword_hits_pending_clear
     from campaigns.keywords.matcher import rule_index_current, rule_index_invalidate
     from campaigns.keywords.models import KeywordReply
+    from campaigns.keywords.serializers import KeywordMatchSerializer
     from campaigns.keywords.services import keyword_reply_match
     from staff.models import Staff
+    from staff.permissions import IsStaffMember
 
+    assert settings.REDIS_URL, "REDIS_URL: the hits are counted in Redis, as in production"
     call_command("migrate", verbosity=0)
+    keyword_hits_pending_clear()
     rng = random.Random(15)
     rules, texts = _rules_and_texts(rng)
     KeywordReply.objects.bulk_create([KeywordReply(**rule) for rule in rules])
@@ -104,40 +128,94 @@ def main() -> None:
     expected = [_scan(in_memory, text) for text in texts]
     found = [keyword_reply_match(text=text, count_hit=False)[0] for text in texts]
     assert found == expected, "the index and the scan disagree"
-    print(f"texts with a matching rule: {sum(r is not None for r in expected)} of {TEXTS}; index == scan on all")
+    matching = sum(r is not None for r in expected)
+    print(f"texts with a matching rule: {matching} of {TEXTS}; index == scan on all")
+    expected_hits = collections.Counter()
+    expected_of = dict(zip(texts, expected, strict=True))
 
-    started = time.perf_counter()
-    for text in texts:
-        keyword_reply_match(text=text, count_hit=False)
-    _rate("indexed lookup (no hit counted)", TEXTS, time.perf_counter() - started)
+    def expect(items) -> None:
+        """Each text answered with a rule adds one hit to it."""
+        expected_hits.update(expected_of[t] for t in items if expected_of[t] is not None)
 
-    started = time.perf_counter()
-    for text in texts:
-        keyword_reply_match(text=text)
-    _rate("match service: lookup + atomic hit UPDATE (own transaction)", TEXTS, time.perf_counter() - started)
-    hits = sum(KeywordReply.objects.values_list("hits", flat=True))
-    assert hits == sum(r is not None for r in expected), hits
+    _timed("indexed lookup alone (no hit counted)", lambda t: keyword_reply_match(text=t, count_hit=False), texts)
+    _timed("match service, hit counted in Redis", lambda t: keyword_reply_match(text=t), texts)
+    expect(texts)
+    settings.REDIS_URL = ""  # the setup without Redis: one UPDATE per hit
+    rule_index_invalidate()
+    rule_index_current()
+    _timed("match service, hit as an UPDATE per hit (no Redis)", lambda t: keyword_reply_match(text=t), texts)
+    expect(texts)
+    settings.REDIS_URL = os.environ["REDIS_URL"]
+    rule_index_invalidate()
+    rule_index_current()
+
+    factory = APIRequestFactory()
+    match_view = KeywordReplyViewSet.as_view({"post": "match"})
+
+    class TrivialView(APIView):
+        """The match view's authentication, permission and serializer, without the match."""
+
+        permission_classes = [IsStaffMember]
+
+        def post(self, request):
+            serializer = KeywordMatchSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            return Response({"rule": None, "reply": None})
+
+    trivial_view = TrivialView.as_view()
+
+    def call_view(view, text):
+        request = factory.post("/api/v1/keyword-replies/match/", {"text": text}, format="json")
+        force_authenticate(request, user=operator.user)
+        answer = view(request)
+        answer.render()
+        return answer
+
+    view_texts = texts[:3000]
+    print("the API view, a request object per call (no URL routing, no middleware):")
+    trivial = _timed(
+        "baseline: trivial view, same auth/permission/serializer", lambda t: call_view(trivial_view, t), view_texts
+    )
+    matched = _timed("match view: lookup + hit counted in Redis", lambda t: call_view(match_view, t), view_texts)
+    expect(view_texts)
+    print(f"  the match and its hit cost {1e6 / matched - 1e6 / trivial:,.0f} µs per call over the trivial view")
 
     client = APIClient()
     client.force_authenticate(operator.user)
-    api_texts = texts[:2000]
     client.post("/api/v1/keyword-replies/match/", {"text": "warm-up"}, format="json")
+    client.get("/healthz")
+    api_texts = texts[:2000]
+    print("the whole Django stack in process (URL routing, middleware, no network):")
+    floor = _timed("baseline: GET /healthz", lambda t: client.get("/healthz"), api_texts)
+    posted = _timed(
+        "POST /api/v1/keyword-replies/match/, hit counted in Redis",
+        lambda t: client.post("/api/v1/keyword-replies/match/", {"text": t}, format="json"),
+        api_texts,
+    )
+    expect(api_texts)
+    print(f"  the match endpoint costs {1e6 / posted - 1e6 / floor:,.0f} µs per call over /healthz")
+
     started = time.perf_counter()
-    for text in api_texts:
-        client.post("/api/v1/keyword-replies/match/", {"text": text}, format="json")
-    _rate("POST /api/v1/keyword-replies/match/ (in process, DRF)", len(api_texts), time.perf_counter() - started)
+    folded = keyword_hits_fold()
+    print(
+        f"fold of {folded} hits over {len(KeywordReply.objects.filter(hits__gt=0))} rules into the database:"
+        f" {(time.perf_counter() - started) * 1000:.0f} ms"
+    )
+    started = time.perf_counter()
+    keyword_hits_fold()
+    print(f"fold with nothing pending: {(time.perf_counter() - started) * 1000:.1f} ms")
+    stored = dict(KeywordReply.objects.filter(hits__gt=0).values_list("id", "hits"))
+    assert stored == dict(expected_hits), "a hit count is not exact"
+    print(f"every rule's hits exact: {sum(stored.values())} hits on {len(stored)} rules")
 
     print("baseline:")
-    started = time.perf_counter()
-    for text in texts:
-        _scan(in_memory, text)
-    _rate("scan of every rule per call, rules in memory", TEXTS, time.perf_counter() - started)
-    scan_texts = texts[:500]
-    started = time.perf_counter()
-    for text in scan_texts:
+    _timed("scan of every rule per call, rules in memory", lambda t: _scan(in_memory, t), texts)
+
+    def scan_from_database(text):
         current = list(KeywordReply.objects.filter(active=True).values_list("id", "keywords", "match", "priority"))
         _scan(current, text)
-    _rate("scan of every rule per call, rules read per call", len(scan_texts), time.perf_counter() - started)
+
+    _timed("scan of every rule per call, rules read per call", scan_from_database, texts[:500])
     connection.close()
 
 

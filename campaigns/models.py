@@ -4,7 +4,7 @@ from django.utils.translation import pgettext_lazy
 
 # Feature packages keep their models beside their services; importing them here registers them with the app.
 from campaigns.alerts.models import Alert, SensitiveWord  # noqa: F401
-from campaigns.keywords.models import KeywordReply  # noqa: F401
+from campaigns.keywords.models import KeywordHitFold, KeywordReply  # noqa: F401
 
 
 class Script(models.Model):

@@ -229,6 +229,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "campaigns.groups.tasks.mark_dormant_groups",
         "schedule": crontab(hour=3, minute=30),
     },
+    "fold-keyword-hits": {
+        "task": "campaigns.keywords.tasks.fold_keyword_hits",
+        "schedule": crontab(minute="*"),
+    },
     "requeue-stale-imports": {
         "task": "customers.recovery.tasks.requeue_stale_imports",
         "schedule": crontab(minute="*/5"),

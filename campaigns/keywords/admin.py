@@ -4,7 +4,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 
 from campaigns.keywords.models import KeywordReply
 from campaigns.keywords.serializers import KeywordReplySerializer
-from campaigns.keywords.services import keyword_rules_changed
+from campaigns.keywords.services import keyword_rules_changed, keyword_rules_with_hits
 
 
 class KeywordReplyForm(forms.ModelForm):
@@ -28,6 +28,9 @@ class KeywordReplyAdmin(admin.ModelAdmin):
     list_filter = ["active", "match"]
     search_fields = ["reply"]
     readonly_fields = ["hits", "updated_at"]
+
+    def get_queryset(self, request):
+        return keyword_rules_with_hits()
 
     # The match API reads an in-memory index of the rules: every change made here rebuilds it.
     def save_model(self, request, obj, form, change):

@@ -10,6 +10,7 @@ from campaigns.keywords.services import (
     keyword_reply_delete,
     keyword_reply_match,
     keyword_reply_update,
+    keyword_rules_with_hits,
 )
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
 
@@ -27,10 +28,13 @@ class KeywordReplyViewSet(viewsets.ModelViewSet):
     non-empty list; `match` is `contains` (anywhere in the text) or `exact` (the whole trimmed text),
     both ignoring case; the highest `priority` wins, then the lowest id."""
 
-    queryset = KeywordReply.objects.all()
+    queryset = KeywordReply.objects.all()  # the schema's model; requests read get_queryset()
     serializer_class = KeywordReplySerializer
     permission_classes = [IsManagerOrReadOnly]
     filterset_fields = ["active", "match"]
+
+    def get_queryset(self):
+        return keyword_rules_with_hits()
 
     def perform_create(self, serializer):
         serializer.instance = keyword_reply_create(**serializer.validated_data)

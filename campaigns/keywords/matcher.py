@@ -3,22 +3,21 @@ active rules and one dict of the `exact` keywords, built in memory once per vers
 
 A text is matched in one pass over its characters, whatever the number of rules. Each keyword keeps
 only the best rule that carries it (highest priority, then lowest id), so a match is the best of the
-keywords found. The version lives in the shared cache (Redis in production); a process asks for it at most once
-every `VERSION_CHECK_SECONDS`, so a change made through one process takes effect there at once and
-in the other processes within that second. Without Redis the cache is per process, as everything
-else in the embedded setup is.
+keywords found. The version lives in Redis in production (`campaigns.keywords.hits`); a process asks
+for it at most once every `VERSION_CHECK_SECONDS`, so a change made through one process takes effect
+there at once and in the other processes within that second; and a hit is counted only if the index
+it came from is the current version, so no process answers with a rule switched off or deleted
+since. Without Redis the version is per process, as everything else in the embedded setup is.
 """
 
 import time
-import uuid
 from dataclasses import dataclass, field
 
 import ahocorasick
-from django.core.cache import cache
 
+from campaigns.keywords.hits import rules_version_get, rules_version_new
 from campaigns.keywords.models import KeywordReply
 
-VERSION_KEY = "campaigns:keyword-rules:version"
 VERSION_CHECK_SECONDS = 1.0
 
 
@@ -77,10 +76,7 @@ def rule_index_current() -> RuleIndex:
     if _index is not None and now - _checked_at < VERSION_CHECK_SECONDS:
         return _index
     _checked_at = now
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
-        version = cache.get(VERSION_KEY)
+    version = rules_version_get()
     if _index is None or _index.version != version:
         _index = rule_index_build(version=version)
     return _index
@@ -89,5 +85,5 @@ def rule_index_current() -> RuleIndex:
 def rule_index_invalidate() -> None:
     """Announce a change of the rules to every process (and drop this process's copy)."""
     global _index  # noqa: PLW0603
-    cache.set(VERSION_KEY, uuid.uuid4().hex, timeout=None)
+    rules_version_new()
     _index = None

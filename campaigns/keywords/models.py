@@ -31,3 +31,16 @@ class KeywordReply(models.Model):
 
     def __str__(self) -> str:
         return " / ".join(self.keywords) or f"#{self.pk}"
+
+
+class KeywordHitFold(models.Model):
+    """A fold of the hits counted in Redis into `KeywordReply.hits`, kept while its Redis hash
+    still exists, so a fold that stopped between its commit and that hash's deletion is never
+    counted twice (see `campaigns.keywords.hits`)."""
+
+    token = models.CharField(max_length=32, primary_key=True)
+    folded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "campaigns_keywordhitfold"
+        verbose_name = "关键词命中汇总 keyword hit fold"

@@ -1,8 +1,8 @@
 """Keyword replies (关键词回复): writing rules and answering a text with the best rule's reply."""
 
-from django.db import connection, transaction
-from django.db.models import F
+from django.db import transaction
 
+from campaigns.keywords.hits import hit_count, keyword_hits_fold
 from campaigns.keywords.matcher import rule_index_current, rule_index_invalidate
 from campaigns.keywords.models import KeywordReply
 
@@ -38,26 +38,21 @@ def keyword_reply_delete(*, rule: KeywordReply) -> None:
 def keyword_reply_match(*, text: str, count_hit: bool = True) -> tuple[int | None, str | None]:
     """(rule id, reply) of the best active rule for `text`, or (None, None); counts a hit on it.
 
-    The hit is one atomic `UPDATE … SET hits = hits + 1`, so concurrent answers never lose a count.
-    A rule gone since the index was read (deleted, or switched off) counts nothing: the index is
-    rebuilt and the text matched again.
+    A rule changed since the index was read (deleted, or switched off) counts nothing: the index is
+    rebuilt and the text matched again. How a hit is counted: `campaigns.keywords.hits`.
     """
     for _attempt in range(2):
         index = rule_index_current()
         rule_id = index.best(text)
         if rule_id is None:
             return None, None
-        if not count_hit or _hit_count(rule_id=rule_id):
+        if not count_hit or hit_count(rule_id=rule_id, version=index.version):
             return rule_id, index.replies[rule_id]
         rule_index_invalidate()
     return None, None
 
 
-def _hit_count(*, rule_id: int) -> bool:
-    """Count a hit; False when the rule is gone or off. On PostgreSQL, a call of its own does not wait
-    for the commit to reach the disk: a crash may lose the last hits, never a rule."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
-        return bool(KeywordReply.objects.filter(pk=rule_id, active=True).update(hits=F("hits") + 1))
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        return bool(KeywordReply.objects.filter(pk=rule_id, active=True).update(hits=F("hits") + 1))
+def keyword_rules_with_hits():
+    """The rules, their `hits` exact: the hits counted since the last fold are folded first."""
+    keyword_hits_fold()
+    return KeywordReply.objects.all()

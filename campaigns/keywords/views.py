@@ -6,7 +6,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from campaigns.keywords.models import KeywordReply
-from campaigns.keywords.services import keyword_reply_match
+from campaigns.keywords.services import keyword_reply_match, keyword_rules_with_hits
 from staff.roles import role_for
 
 
@@ -18,7 +18,7 @@ def _staff_only(request) -> None:
 @login_required
 def keyword_reply_page(request):
     _staff_only(request)
-    return render(request, "campaigns/keywords.html", {"rules": KeywordReply.objects.all()})
+    return render(request, "campaigns/keywords.html", {"rules": keyword_rules_with_hits()})
 
 
 @login_required
