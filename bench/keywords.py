@@ -11,8 +11,8 @@ one run:
   hit as an `UPDATE … SET hits = hits + 1` per hit (the setup without Redis), for comparison;
 - the match API view (DRF: authentication, permission, serializer, match, hit) called with a request
   object, beside a trivial view with the same authentication, permission and serializer and no match;
-- `POST /api/v1/keyword-replies/match/` in process through the whole Django stack (URL routing,
-  middleware; no network), beside `GET /healthz` through the same stack;
+- `POST /api/v1/keyword-replies/match/` through Django's WSGI handler (what gunicorn calls: URL
+  routing, every middleware, the API token checked; no network), beside `GET /healthz` through it;
 - the fold of the counted hits into the database, and a check that every count is exact;
 - the baseline: scanning every active rule per call, with the rules already in memory, and the
   same scan reading the rules from the database per call, as a view without an index would;
@@ -20,9 +20,12 @@ one run:
 """
 
 import collections
+import io
+import json
 import os
 import random
 import time
+from wsgiref.util import setup_testing_defaults
 
 from benchdb import bench_database_url, django_setup
 
@@ -84,6 +87,17 @@ def _rate(label: str, calls: int, seconds: float) -> float:
     return rate
 
 
+def _interleaved(label_a: str, call_a, label_b: str, call_b, items) -> tuple[float, float]:
+    """Both calls in turn for each item, each timed on its own: the same moments of a busy machine."""
+    seconds = [0.0, 0.0]
+    for item in items:
+        for n, call in enumerate((call_a, call_b)):
+            started = time.perf_counter()
+            call(item)
+            seconds[n] += time.perf_counter() - started
+    return _rate(label_a, len(items), seconds[0]), _rate(label_b, len(items), seconds[1])
+
+
 def _timed(label: str, call, items) -> float:
     started = time.perf_counter()
     for item in items:
@@ -95,10 +109,12 @@ def main() -> None:
     django_setup(database_url=bench_database_url(BENCH_DB, fresh=True))
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.core.handlers.wsgi import WSGIHandler
     from django.core.management import call_command
     from django.db import connection
+    from knox.models import AuthToken
     from rest_framework.response import Response
-    from rest_framework.test import APIClient, APIRequestFactory, force_authenticate
+    from rest_framework.test import APIRequestFactory, force_authenticate
     from rest_framework.views import APIView
 
     from campaigns.keywords.api import KeywordReplyViewSet
@@ -150,7 +166,7 @@ def main() -> None:
     rule_index_current()
 
     factory = APIRequestFactory()
-    match_view = KeywordReplyViewSet.as_view({"post": "match"})
+    match_view = KeywordReplyViewSet.as_view({"post": "match"}, **KeywordReplyViewSet.match.kwargs)
 
     class TrivialView(APIView):
         """The match view's authentication, permission and serializer, without the match."""
@@ -169,31 +185,58 @@ def main() -> None:
         force_authenticate(request, user=operator.user)
         answer = view(request)
         answer.render()
-        return answer
+        assert answer.status_code == 200, answer.content
 
     view_texts = texts[:3000]
-    print("the API view, a request object per call (no URL routing, no middleware):")
-    trivial = _timed(
-        "baseline: trivial view, same auth/permission/serializer", lambda t: call_view(trivial_view, t), view_texts
+    print("the API view, a request object per call (no URL routing, no middleware), interleaved:")
+    trivial, matched = _interleaved(
+        "baseline: trivial view, same auth/permission/serializer",
+        lambda t: call_view(trivial_view, t),
+        "match view: lookup + hit counted in Redis",
+        lambda t: call_view(match_view, t),
+        view_texts,
     )
-    matched = _timed("match view: lookup + hit counted in Redis", lambda t: call_view(match_view, t), view_texts)
     expect(view_texts)
     print(f"  the match and its hit cost {1e6 / matched - 1e6 / trivial:,.0f} µs per call over the trivial view")
 
-    client = APIClient()
-    client.force_authenticate(operator.user)
-    client.post("/api/v1/keyword-replies/match/", {"text": "warm-up"}, format="json")
-    client.get("/healthz")
-    api_texts = texts[:2000]
-    print("the whole Django stack in process (URL routing, middleware, no network):")
-    floor = _timed("baseline: GET /healthz", lambda t: client.get("/healthz"), api_texts)
-    posted = _timed(
-        "POST /api/v1/keyword-replies/match/, hit counted in Redis",
-        lambda t: client.post("/api/v1/keyword-replies/match/", {"text": t}, format="json"),
-        api_texts,
-    )
-    expect(api_texts)
-    print(f"  the match endpoint costs {1e6 / posted - 1e6 / floor:,.0f} µs per call over /healthz")
+    _, token = AuthToken.objects.create(user=operator.user, expiry=None)
+    handler = WSGIHandler()
+
+    def wsgi_call(method: str, path: str, body: bytes = b"") -> None:
+        environ = {
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "CONTENT_TYPE": "application/json",
+            "CONTENT_LENGTH": str(len(body)),
+            "HTTP_AUTHORIZATION": f"Token {token}",
+            "wsgi.input": io.BytesIO(body),
+        }
+        setup_testing_defaults(environ)
+        statuses = []
+        b"".join(handler(environ, lambda status, headers, exc_info=None: statuses.append(status)))
+        assert statuses[0].startswith("200"), statuses
+
+    def post_match(text: str) -> None:
+        wsgi_call("POST", "/api/v1/keyword-replies/match/", json.dumps({"text": text}).encode())
+
+    for max_age, api_texts in ((0, texts[:500]), (300, texts[500:3000])):
+        # DB_CONN_MAX_AGE: 0 (the default) opens a PostgreSQL connection per request; gunicorn's 300 keeps it.
+        connection.close()
+        connection.settings_dict["CONN_MAX_AGE"] = max_age
+        wsgi_call("GET", "/healthz")
+        post_match("warm-up")
+        print(
+            f"the whole Django stack through its WSGI handler (routing, middleware, token), DB_CONN_MAX_AGE={max_age}:"
+        )
+        floor, posted = _interleaved(
+            "baseline: GET /healthz",
+            lambda t: wsgi_call("GET", "/healthz"),
+            "POST /api/v1/keyword-replies/match/, hit counted in Redis",
+            post_match,
+            api_texts,
+        )
+        expect(api_texts)
+        print(f"  the match endpoint costs {1e6 / posted - 1e6 / floor:,.0f} µs per call over /healthz")
 
     started = time.perf_counter()
     folded = keyword_hits_fold()
