@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('campaigns', '0009_choice_labels'),
+        ('campaigns', '0010_labels_in_one_language'),
     ]
 
     operations = [
