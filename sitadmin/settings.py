@@ -175,7 +175,7 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="120/minute"),
     "events": env.str("THROTTLE_EVENTS", default="1200/minute"),
-    "phone_reveal": env.str("THROTTLE_PHONE_REVEAL", default="300/minute"),
+    "phone_reveal": env.str("THROTTLE_PHONE_REVEAL", default="60/hour"),
 }
 # JSON bodies nested deeper than this are refused (400) before they are parsed.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
