@@ -9,6 +9,8 @@ import pkgutil
 
 from celery import Celery
 
+from sitadmin.leases import MessageLeases
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sitadmin.settings")
 
 APPS = ("customers", "staff", "campaigns", "metrics", "sitadmin")
@@ -27,3 +29,6 @@ def _task_packages() -> list[str]:
 
 
 app.autodiscover_tasks(_task_packages)
+
+# Held messages keep their lease while the worker lives; a dead worker's come back within minutes.
+app.steps["consumer"].add(MessageLeases)

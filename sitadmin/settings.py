@@ -90,6 +90,14 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 IS_POSTGRES = DATABASES["default"]["ENGINE"].endswith("postgresql")
+if IS_POSTGRES:
+    # A worker that dies mid-import holds the job's advisory lock through its server process until
+    # the server sees the client gone: at once for a killed process (its socket closes), but for a
+    # vanished machine only through TCP keepalives (hours by default) or, mid-statement, the check below.
+    _server_options = "-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3"
+    _server_options += " -c client_connection_check_interval=10000"
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = f"{_db_options.get('options', '')} {_server_options}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -169,7 +177,7 @@ REST_FRAMEWORK = {
 API_THROTTLE_RATES = {
     "auth_token": env.str("THROTTLE_AUTH_TOKEN", default="120/minute"),
     "events": env.str("THROTTLE_EVENTS", default="1200/minute"),
-    "phone_reveal": env.str("THROTTLE_PHONE_REVEAL", default="300/minute"),
+    "phone_reveal": env.str("THROTTLE_PHONE_REVEAL", default="60/hour"),
 }
 # JSON bodies nested deeper than this are refused (400) before they are parsed.
 JSON_MAX_DEPTH = env.int("JSON_MAX_DEPTH", default=32)
@@ -204,9 +212,10 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDI
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
-# A message a worker took but never acknowledged (the worker died) goes back to the queue after this
-# long; it must exceed the longest task (a 200 MB import), or a slow run would be started twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=1800)}
+# A message a worker took but never acknowledged (the worker died) goes back to the queue this long
+# after the worker last renewed its lease (sitadmin/leases.py: every quarter of it, whatever the
+# task's length), so a whole-worker crash delays its tasks by about this much.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=120)}
 # An import still `running` without a progress heartbeat for this long was lost with its worker.
 IMPORT_STALE_MINUTES = env.int("IMPORT_STALE_MINUTES", default=10)
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

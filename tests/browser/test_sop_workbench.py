@@ -5,10 +5,11 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from campaigns.sop.models import SopTask, SopTemplate
+from campaigns.sop.models import SopTask
 from customers.events.services import events_ingest
 from staff.models import Staff
 from tests.browser.conftest import login, screenshot
+from tests.campaigns.factories import SopTemplateFactory
 from tests.staff.factories import DEMO_PASSWORD, StaffFactory, TeamFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,7 +20,7 @@ def test_operator_works_through_the_workbench(page):
     StaffFactory(user__username="ann", name="小安", role=Staff.Role.OPERATOR, team=team)
     now = timezone.localtime()
     yesterday = now - dt.timedelta(days=1)
-    SopTemplate.objects.create(
+    SopTemplateFactory(
         code="welcome",
         name="新粉欢迎",
         trigger={"kind": "stage", "stage": "fan"},

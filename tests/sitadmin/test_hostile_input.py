@@ -11,10 +11,9 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from customers.models import Event, LeadSource
-from staff.models import Evaluation
 from tests.customers.factories import LeadSourceFactory
 from tests.metrics.factories import DailyKpiFactory
-from tests.staff.factories import ReviewCycleFactory, StaffFactory
+from tests.staff.factories import EvaluationFactory, ReviewCycleFactory, StaffFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,7 +125,7 @@ def test_import_error_csv_neutralises_formulas(client_for, manager):
 
 def test_cycle_overview_xlsx_has_no_live_formulas(client_for, manager, operator):
     cycle = ReviewCycleFactory(code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
-    Evaluation.objects.create(
+    EvaluationFactory(
         staff=operator,
         cycle=cycle,
         reviewer=manager.user,

@@ -7,7 +7,7 @@ import pytest
 from customers.models import Customer
 from staff.models import Evaluation, Staff, Team
 from tests.customers.factories import CustomerFactory, TagFactory
-from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
+from tests.staff.factories import EvaluationFactory, ReviewCycleFactory, StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +36,7 @@ def test_tag_in_use_is_409_and_stays_on_its_customers(client_for, manager):
 
 def test_staff_with_history_is_409_and_keeps_their_evaluations(client_for, manager, operator):
     cycle = ReviewCycleFactory(code="c1", name="c1", starts_on=dt.date(2026, 11, 1), ends_on=dt.date(2026, 11, 30))
-    Evaluation.objects.create(
+    EvaluationFactory(
         staff=operator, cycle=cycle, reviewer=manager.user, total=70, decision="keep", final_decision="keep"
     )
     assert client_for(manager).delete("/api/v1/staff/op1/").status_code == 409

@@ -6,7 +6,7 @@ from decimal import Decimal
 import factory
 from django.contrib.auth import get_user_model
 
-from staff.models import RevenueTier, ReviewCycle, Staff, Team
+from staff.models import Evaluation, RevenueTier, ReviewCycle, Staff, Team
 
 DEMO_PASSWORD = "pass-1234"
 
@@ -58,3 +58,17 @@ class RevenueTierFactory(factory.django.DjangoModelFactory):
     cycle = factory.SubFactory(ReviewCycleFactory)
     name = factory.Sequence(lambda n: f"tier{n}")
     min_revenue = Decimal("0")
+
+
+class EvaluationFactory(factory.django.DjangoModelFactory):
+    """An evaluation kept as decided (`final_decision` follows `decision`), without dimension scores."""
+
+    class Meta:
+        model = Evaluation
+
+    staff = factory.SubFactory(StaffFactory)
+    cycle = factory.SubFactory(ReviewCycleFactory)
+    reviewer = factory.SubFactory(UserFactory)
+    total = Decimal("70.0")
+    decision = "keep"
+    final_decision = factory.LazyAttribute(lambda o: o.decision)

@@ -2,12 +2,12 @@
 
 import pytest
 
-from campaigns.activities.models import Campaign, CampaignDraw, Referral
+from campaigns.activities.models import CampaignDraw, Referral
 from campaigns.activities.services import campaign_draw
 from customers.events.services import events_ingest
 from customers.models import Customer
 from customers.privacy.crypto import phone_index
-from tests.campaigns.factories import GroupFactory
+from tests.campaigns.factories import CampaignFactory, GroupFactory
 from tests.customers.factories import CustomerFactory
 from tests.staff.factories import StaffFactory
 
@@ -36,7 +36,7 @@ def _add(event_id, phone, at, **fields):
 @pytest.mark.django_db
 def test_checkin_counts_distinct_local_days_with_the_keyword_in_the_group(client_for, manager, amy):
     GroupFactory(code="g1")
-    Campaign.objects.create(
+    CampaignFactory(
         code="nov",
         name="11月打卡",
         kind="checkin",
@@ -77,9 +77,7 @@ def test_checkin_counts_distinct_local_days_with_the_keyword_in_the_group(client
 @pytest.mark.django_db
 def test_referral_counts_first_adds_in_the_period_naming_the_referrer(client_for, manager, amy):
     referrer = CustomerFactory(phone="13900000000", external_id="wm-ref")
-    Campaign.objects.create(
-        code="invite", name="任务宝", kind="referral", starts_on="2026-11-01", ends_on="2026-11-30", goal=2
-    )
+    CampaignFactory(code="invite", name="任务宝", kind="referral", starts_on="2026-11-01", ends_on="2026-11-30", goal=2)
     events = [
         _add("r1", "13800000001", "2026-11-02T10:00:00+08:00", referrer="139 0000 0000"),
         _add("r2", "13800000002", "2026-11-03T10:00:00+08:00", referrer="wm-ref"),
@@ -99,7 +97,7 @@ def test_referral_counts_first_adds_in_the_period_naming_the_referrer(client_for
 
 @pytest.mark.django_db
 def test_draws_are_reproducible_and_kept(client_for, manager, amy):
-    campaign = Campaign.objects.create(
+    campaign = CampaignFactory(
         code="invite", name="任务宝", kind="referral", starts_on="2026-11-01", ends_on="2026-11-30", goal=1
     )
     referrers = [CustomerFactory(phone=f"1390000000{n}") for n in range(6)]
@@ -138,9 +136,7 @@ def test_a_campaign_ending_before_it_starts_is_400(client_for, manager):
 
 @pytest.mark.django_db
 def test_campaign_page_shows_leaderboard_and_draws(client, manager, amy):
-    Campaign.objects.create(
-        code="nov", name="11月打卡", kind="checkin", starts_on="2026-11-01", ends_on="2026-11-07", goal=1
-    )
+    CampaignFactory(code="nov", name="11月打卡", kind="checkin", starts_on="2026-11-01", ends_on="2026-11-07", goal=1)
     assert events_ingest(events=[_msg("a", "13800000001", "2026-11-01T08:00:00+08:00", "打卡")]).errors == []
     client.force_login(manager.user)
     assert "11月打卡" in client.get("/activities/").content.decode()

@@ -7,6 +7,7 @@ from campaigns.alerts.models import Alert, SensitiveWord
 from campaigns.alerts.selectors import alert_daily_counts
 from customers.events.services import events_ingest
 from staff.evaluations.evidence import staff_evidence
+from tests.campaigns.factories import AlertFactory, SensitiveWordFactory
 from tests.staff.factories import ReviewCycleFactory, StaffFactory, TeamFactory
 
 URL = "/api/v1/alerts/"
@@ -22,9 +23,9 @@ def alerts(operator):
     """Two alerts of op1 (team t1) and one of op9 (another team)."""
     other = StaffFactory(user__username="op9", team=TeamFactory(code="t2"))
     return {
-        "word": Alert.objects.create(kind="sensitive_word", staff=operator, word="转账", text="转账", at=_at(2)),
-        "loss": Alert.objects.create(kind="loss", staff=operator, date=dt.date(2026, 11, 3), count=5, at=_at(3, 22)),
-        "other": Alert.objects.create(kind="sensitive_word", staff=other, word="转账", text="转账", at=_at(4)),
+        "word": AlertFactory(kind="sensitive_word", staff=operator, word="转账", text="转账", at=_at(2)),
+        "loss": AlertFactory(kind="loss", staff=operator, date=dt.date(2026, 11, 3), count=5, at=_at(3, 22)),
+        "other": AlertFactory(kind="sensitive_word", staff=other, word="转账", text="转账", at=_at(4)),
     }
 
 
@@ -108,7 +109,7 @@ def test_the_page_shows_team_alerts_and_acknowledges_in_place(client, team_lead,
 
 @pytest.mark.django_db
 def test_from_events_to_the_staff_evidence_daily_counts(operator, team_lead):
-    SensitiveWord.objects.create(word="赠品")
+    SensitiveWordFactory(word="赠品")
     events = [
         {"id": f"m{n}", "type": "message", "direction": "out", "staff": "op1", "phone": "13800000001", "text": text}
         | {"at": at}

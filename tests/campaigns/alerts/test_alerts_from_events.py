@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from campaigns.alerts.models import Alert, SensitiveWord
+from campaigns.alerts.models import Alert
 from customers.events.services import events_ingest
 from customers.models import Customer
 from customers.privacy.crypto import phone_index
+from tests.campaigns.factories import SensitiveWordFactory
 from tests.staff.factories import StaffFactory
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -28,9 +29,9 @@ def _deletion(n, at, *, staff="op1"):
 
 @pytest.mark.django_db
 def test_one_alert_per_message_and_active_word_ignoring_case_never_twice(operator):
-    SensitiveWord.objects.create(word="微信转账")
-    SensitiveWord.objects.create(word="VIP")
-    SensitiveWord.objects.create(word="最低价", active=False)
+    SensitiveWordFactory(word="微信转账")
+    SensitiveWordFactory(word="VIP")
+    SensitiveWordFactory(word="最低价", active=False)
     batch = [
         _message(1, "加我微信转账，vip价更低"),  # two words: two alerts
         _message(2, "微信转账也行", direction="in", staff=None),  # the customer wrote it: none
@@ -54,7 +55,7 @@ def test_one_alert_per_message_and_active_word_ignoring_case_never_twice(operato
 
 @pytest.mark.django_db
 def test_a_message_without_staff_names_the_customers_owner(operator):
-    SensitiveWord.objects.create(word="转账")
+    SensitiveWordFactory(word="转账")
     events_ingest(
         events=[
             {

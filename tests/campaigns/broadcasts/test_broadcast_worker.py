@@ -6,9 +6,9 @@ import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
 
-from campaigns.broadcasts.models import Broadcast
 from campaigns.broadcasts.tasks import send_due_broadcasts
 from campaigns.models import SopTask
+from tests.campaigns.factories import BroadcastFactory
 from tests.customers.factories import CustomerFactory, TagFactory
 from tests.staff.factories import StaffFactory
 
@@ -23,10 +23,10 @@ def test_worker_sends_due_broadcasts(celery_worker_process, settings):
     knee = TagFactory(code="knee")
     for phone in ("13800000001", "13800000002"):
         CustomerFactory(phone=phone, owner=ann).tags.add(knee)
-    due = Broadcast.objects.create(
+    due = BroadcastFactory(
         title="福利", content="8折", audience={"tags": ["knee"]}, scheduled_at=timezone.now() - dt.timedelta(minutes=1)
     )
-    later = Broadcast.objects.create(
+    later = BroadcastFactory(
         title="later", content="z", audience={"tags": ["knee"]}, scheduled_at=timezone.now() + dt.timedelta(days=1)
     )
     answer = send_due_broadcasts.apply_async(queue=celery_worker_process).get(timeout=60)

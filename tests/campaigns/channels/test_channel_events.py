@@ -11,11 +11,11 @@ from django.test.utils import CaptureQueriesContext
 from campaigns.channels.models import ChannelAdd, ChannelScanCount
 from campaigns.channels.selectors import channel_code_report
 from campaigns.channels.services import channel_adds_record, channel_code_route
-from campaigns.models import SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer, Event
 from customers.privacy.crypto import phone_index, phones_index
 from tests.campaigns.channels.factories import ChannelCodeFactory
+from tests.campaigns.factories import SopTemplateFactory
 from tests.customers.factories import CustomerFactory, LeadSourceFactory, TagFactory
 from tests.staff.factories import StaffFactory
 
@@ -33,7 +33,7 @@ def amy(team):
 
 @pytest.fixture
 def live_code(amy):
-    sop = SopTemplate.objects.create(code="welcome", name="欢迎")
+    sop = SopTemplateFactory(code="welcome", name="欢迎")
     return ChannelCodeFactory(
         code="live",
         staff=[amy],

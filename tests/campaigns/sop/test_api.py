@@ -8,7 +8,7 @@ from django.utils import timezone
 from campaigns.sop.models import SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer
-from tests.campaigns.factories import GroupFactory
+from tests.campaigns.factories import GroupFactory, SopTemplateFactory
 from tests.campaigns.sop.factories import at, event, task
 from tests.customers.factories import TagFactory
 from tests.staff.factories import StaffFactory, TeamFactory
@@ -83,7 +83,7 @@ def test_done_by_hand_scoping_and_409(client_for, manager, team_lead, operator):
 
 
 def test_from_events_to_the_report(client_for, manager, operator):
-    SopTemplate.objects.create(
+    SopTemplateFactory(
         code="w",
         name="w",
         trigger={"kind": "stage", "stage": "fan"},
@@ -121,14 +121,14 @@ def test_from_events_to_the_report(client_for, manager, operator):
 
 def test_hand_edits_fire_stage_and_tag_templates(client_for, manager, operator):
     knee = TagFactory(code="knee")
-    SopTemplate.objects.create(
+    SopTemplateFactory(
         code="t",
         name="t",
         trigger={"kind": "tag", "tag": "knee", "tag_id": knee.pk},
         steps=[{"day": 1, "time": "09:00", "action": "call", "content": "call"}],
         active_from=at(1, 0),
     )
-    SopTemplate.objects.create(
+    SopTemplateFactory(
         code="b",
         name="b",
         trigger={"kind": "stage", "stage": "buyer"},

@@ -6,6 +6,7 @@ from django.test import Client
 from campaigns.sop.models import SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer
+from tests.campaigns.factories import SopTemplateFactory
 from tests.campaigns.sop.factories import event, task
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_the_builder_saves_steps_row_by_row_and_previews_them(manager, operator)
 
 
 def test_the_customer_page_is_a_timeline(manager, operator):
-    SopTemplate.objects.create(
+    SopTemplateFactory(
         code="w",
         name="欢迎",
         trigger={"kind": "stage", "stage": "fan"},

@@ -77,6 +77,22 @@ def test_reveal_is_rate_limited(client_for, reveal_rate):
     assert codes == [200, 200, 200, 429]
 
 
+def test_the_default_reveal_rate_is_sixty_an_hour(client_for):
+    """At the shipped rate (no override): 60 reveals in an hour, then 429 until the hour is over."""
+    assert settings.API_THROTTLE_RATES["phone_reveal"] == "60/hour"
+    world = two_teams()
+    key = f"throttle_phone_reveal_{world['manager'].user.pk}"
+    cache.delete(key)
+    manager = client_for(world["manager"])
+    url = f"{URL}{world['c1'].pk}/reveal-phone/"
+    codes = [manager.post(url).status_code for _ in range(61)]
+    refused = manager.post(url)
+    cache.delete(key)
+    assert codes == [200] * 60 + [429]
+    assert refused.status_code == 429
+    assert 3500 < int(refused["Retry-After"]) <= 3600
+
+
 def test_a_reveal_is_in_the_audit_log_without_the_number(client_for, reveal_rate):
     world = two_teams()
     reveal_rate(world["manager"])
