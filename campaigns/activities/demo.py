@@ -151,12 +151,10 @@ def _campaign_events(*, rng, last_day: dt.date, tz, groups, operators, pool: lis
     )
     events = []
     customers = sorted(c.phone for c in Customer.objects.filter(phone_index__isnull=False))[:60]
-    for n, phone in enumerate(customers[:40]):
-        if group is None:
-            break
-        # Check-ins are said in the campaign's group: its players join it the day before it starts.
-        joined = dt.datetime.combine(starts_on - dt.timedelta(days=1), dt.time(20), tzinfo=tz)
-        events.append(_event(f"demo-checkin-{n}-join", "group_joined", joined, phone, group=group.code))
+    # Check-ins are said in the campaign's group, by its members (so its speaking rate stays a rate).
+    members = Customer.objects.filter(group_memberships__group=group, group_memberships__left_at__isnull=True)
+    players = sorted(c.phone for c in members.filter(phone_index__isnull=False))[:40] if group else []
+    for n, phone in enumerate(players):
         for back in range(10):
             if rng.random() < 0.55:
                 day = last_day - dt.timedelta(days=back)
