@@ -280,8 +280,7 @@ def _customers_build(*, rng: random.Random, count: int, seed: int, sources, tags
 
 
 def _journeys(*, rng, seed, people, staff, first_day, window_end, tz) -> list[dict]:
-    """Each customer's events: request → accept after a delay → groups → talk → buy → repeat →
-    some delete. Events after the window are dropped (the story goes on tomorrow)."""
+    """Each one's events (request → accept → groups → talk → buy → repeat → some delete) inside the window."""
     operators = [s for s in staff.values() if s.role == Staff.Role.OPERATOR]
     script_rates = {code: rate for code, _, _, rate in SCRIPTS}
     window_start = dt.datetime.combine(first_day, dt.time(), tzinfo=tz)
@@ -323,7 +322,7 @@ def _journeys(*, rng, seed, people, staff, first_day, window_end, tz) -> list[di
 
         grouped = rng.random() < 0.6
         group = rng.choice(GROUPS)[0]
-        in_group_from = in_group_until = None  # a customer speaks in the group only while a member
+        in_group_from = in_group_until = None  # one speaks in a group only while a member
         if grouped:
             in_group_from = added_at + dt.timedelta(hours=rng.uniform(0.2, 60))
             add(person, "group_joined", in_group_from, group=group)
@@ -337,8 +336,7 @@ def _journeys(*, rng, seed, people, staff, first_day, window_end, tz) -> list[di
         for _ in range(min(int(rng.expovariate(1 / 5)), 15)):
             talk_day = added_at + dt.timedelta(days=rng.uniform(0, 30))
             talk = dt.datetime.combine(talk_day.date(), dt.time(), tzinfo=tz) + dt.timedelta(hours=rng.uniform(8, 23.9))
-            member = grouped and in_group_from <= talk and (in_group_until is None or talk < in_group_until)
-            in_group = grouped and rng.random() < 0.35 and member
+            in_group = grouped and rng.random() < 0.35 and in_group_from <= talk < (in_group_until or window_end)
             for k in range(rng.choice((1, 1, 2, 3, 4))):
                 at_msg = talk + dt.timedelta(minutes=4 * k)
                 if in_group:
@@ -370,8 +368,7 @@ def _journeys(*, rng, seed, people, staff, first_day, window_end, tz) -> list[di
 
 
 def _entry_times_write(*, rng: random.Random, first_day: dt.date, days: int, tz) -> None:
-    """Customers arrive over the window: each is created at its first event; a lead nobody contacted
-    yet on a random day of the window (set-based: one update, one bulk write)."""
+    """Customers arrive over the window: at their first event, or (uncontacted leads) on a random day."""
     first_event = Event.objects.filter(customer=OuterRef("pk")).order_by("at").values("at")[:1]
     Customer.objects.filter(events__isnull=False).update(created_at=Subquery(first_event))
     start = dt.datetime.combine(first_day, dt.time(9), tzinfo=tz)

@@ -18,7 +18,7 @@ from campaigns.broadcasts.models import Broadcast
 from campaigns.broadcasts.services import broadcast_create, broadcast_send
 from campaigns.channels.models import ChannelCode, ChannelScanCount, StaffContactQr
 from campaigns.channels.services import staff_contact_qr_upload
-from campaigns.models import Group, SopTask, SopTemplate
+from campaigns.models import Group, GroupMembership, SopTask, SopTemplate
 from customers.events.services import events_ingest
 from customers.models import Customer, LeadSource, Tag
 from staff.models import Staff
@@ -151,16 +151,17 @@ def _campaign_events(*, rng, last_day: dt.date, tz, groups, operators, pool: lis
     )
     events = []
     customers = sorted(c.phone for c in Customer.objects.filter(phone_index__isnull=False))[:60]
-    for n, phone in enumerate(customers[:40]):
-        if group is None:
-            break
-        # Check-ins are said in the campaign's group: its players join it the day before it starts.
-        joined = dt.datetime.combine(starts_on - dt.timedelta(days=1), dt.time(20), tzinfo=tz)
-        events.append(_event(f"demo-checkin-{n}-join", "group_joined", joined, phone, group=group.code))
+    # Check-ins are said in the campaign's group by its members, once they have joined (so its
+    # speaking rate stays a rate).
+    members = GroupMembership.objects.filter(group=group, left_at__isnull=True, customer__phone_index__isnull=False)
+    players = sorted((m.customer.phone, m.joined_at) for m in members.select_related("customer"))[:40]
+    for n, (phone, joined_at) in enumerate(players):
         for back in range(10):
             if rng.random() < 0.55:
                 day = last_day - dt.timedelta(days=back)
                 at = dt.datetime.combine(day, dt.time(7), tzinfo=tz) + dt.timedelta(minutes=rng.randint(0, 600))
+                if at < joined_at:
+                    continue
                 events.append(
                     {
                         "id": f"demo-checkin-{n}-{back}",

@@ -241,9 +241,9 @@ def test_staff_board_compares_with_team_median(team, manager):
     order = [m for m in re.findall(r'<tr data-key="(\w+)"', html)]
     assert order == ["cat", "bob", "ann"]  # sorted by revenue
     revenue_cell = r'<td class="(\w*)" data-v="[^"]*" title="[^"]*">{}</td>'
-    assert re.search(revenue_cell.format("600.00"), html).group(1) == "above"
-    assert re.search(revenue_cell.format("200.00"), html).group(1) == ""  # the median itself
-    assert re.search(revenue_cell.format("100.00"), html).group(1) == "below"
+    assert re.search(revenue_cell.format("¥600.00"), html).group(1) == "above"
+    assert re.search(revenue_cell.format("¥200.00"), html).group(1) == ""  # the median itself
+    assert re.search(revenue_cell.format("¥100.00"), html).group(1) == "below"
     assert 'href="/evaluations/?staff=ann"' in html
 
 

@@ -39,7 +39,7 @@ def test_admin_change_of_team_is_dated_and_a_second_one_the_same_day_refused(adm
     ]
     refused = admin_client.post(url, _form(ben, t3))
     assert refused.status_code == 200
-    assert "team_since" in refused.content.decode()
+    assert f"生效日期须晚于上次调组（{today}）。" in refused.content.decode()
     ben.refresh_from_db()
     assert ben.team == t2
     assert "团队历史" in admin_client.get(url).content.decode()
