@@ -146,6 +146,8 @@ def event_parse(*, index: int, raw) -> tuple[EventItem | None, list[str]]:
 
 
 def _time_parse(value, problems: list[str]) -> dt.datetime | None:
+    if isinstance(value, dt.datetime) and not timezone.is_naive(value):
+        return value.astimezone(dt.UTC)  # from an importer that read the time itself (the chat archive)
     if value in (None, ""):
         problems.append("at: required")
         return None

@@ -50,24 +50,8 @@ class EventIngestResult:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
 
 
-@dataclass
-class ParsedEvents:
-    """A batch checked without the database: its valid items, the problems of the others by index,
-    and every item's id as sent (for the error report)."""
-
-    items: list[EventItem]
-    errors: dict[int, list[str]]
-    ids: dict[int, str | None]
-
-
 def events_ingest(*, events: list) -> EventIngestResult:
     """Store the valid events of `events` (dicts as in docs/domain.md §Events) and report the rest by index."""
-    return events_store(parsed=events_parse(events=events))
-
-
-def events_parse(*, events: list) -> ParsedEvents:
-    """The first half of `events_ingest`, without the database: a caller may parse the next batch
-    while the previous one is being stored."""
     items: list[EventItem] = []
     errors: dict[int, list[str]] = {}
     for index, raw in enumerate(events):
@@ -76,28 +60,23 @@ def events_parse(*, events: list) -> ParsedEvents:
             errors[index] = problems
         else:
             items.append(item)
-    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
-    ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
-    return ParsedEvents(items=items, errors=errors, ids=ids)
-
-
-def events_store(*, parsed: ParsedEvents) -> EventIngestResult:
-    """The second half of `events_ingest`: resolve, store and derive what follows, in one transaction."""
+    parse_errors = errors
     # A batch's own transaction is tried again when PostgreSQL broke a lock cycle with another batch
     # by cancelling it (nothing of it was stored); inside a caller's transaction it cannot be.
     attempts = 1 if transaction.get_connection().in_atomic_block else DEADLOCK_ATTEMPTS
     for attempt in range(1, attempts + 1):
         result = EventIngestResult()
-        errors = {index: list(problems) for index, problems in parsed.errors.items()}
+        errors = {index: list(problems) for index, problems in parse_errors.items()}
         try:
-            _items_write(items=parsed.items, errors=errors, result=result)
+            _items_write(items=items, errors=errors, result=result)
             break
         except OperationalError as exc:
             if attempt == attempts or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
+    ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
+    ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
     result.errors = [
-        {"index": index, "id": parsed.ids[index], "error": "; ".join(problems)}
-        for index, problems in sorted(errors.items())
+        {"index": index, "id": ids[index], "error": "; ".join(problems)} for index, problems in sorted(errors.items())
     ]
     return result
 

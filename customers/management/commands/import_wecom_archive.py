@@ -18,7 +18,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", type=Path)
-        parser.add_argument("--chunk-lines", type=int, default=None, help="lines stored per batch (default 20,000)")
+        parser.add_argument("--chunk-lines", type=int, default=None, help="lines stored per batch (default 50,000)")
 
     def handle(self, *args, file: Path, chunk_lines: int | None, **options):
         if not file.is_file():
