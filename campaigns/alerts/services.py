@@ -77,6 +77,8 @@ def sensitive_word_alerts_raise(*, event_ids: list[int]) -> int:
 
 def loss_alerts_raise(*, event_ids: list[int]) -> None:
     """Recount the (staff, day) pairs that got a deletion among `event_ids`; raise or update their alert."""
+    if not event_ids:
+        return
     threshold = settings.LOSS_ALERT_THRESHOLD
     if connection.vendor == "postgresql":
         _loss_alerts_raise_pg(event_ids=event_ids, threshold=threshold)
@@ -97,10 +99,11 @@ def _loss_alerts_raise_pg(*, event_ids: list[int], threshold: int) -> None:
         "   AND e.at >= (t.day::timestamp AT TIME ZONE %(tz)s) AND e.at < ((t.day + 1)::timestamp AT TIME ZONE %(tz)s)"
         "  GROUP BY t.staff_id, t.day HAVING count(*) >= %(threshold)s"
         ") "
-        f"INSERT INTO {_qn(Alert._meta.db_table)} (kind, staff_id, word, text, at, date, count, created_at) "
+        f"INSERT INTO {_qn(Alert._meta.db_table)} AS a (kind, staff_id, word, text, at, date, count, created_at) "
         "SELECT %(kind)s, staff_id, '', '', last_at, day, deletions, %(now)s FROM counted "
         "ON CONFLICT (staff_id, date) WHERE kind = 'loss' "
-        "DO UPDATE SET count = EXCLUDED.count, at = EXCLUDED.at"
+        # A recount that read before a concurrent batch committed never lowers a later one's figure.
+        "DO UPDATE SET count = GREATEST(a.count, EXCLUDED.count), at = GREATEST(a.at, EXCLUDED.at)"
     )
     params = {
         "tz": settings.TIME_ZONE,

@@ -14,7 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from campaigns.activities.services import referrals_record, referrers_resolve
-from campaigns.alerts.services import alerts_raise_for_events
+from campaigns.alerts.services import loss_alerts_raise, sensitive_word_alerts_raise
 from campaigns.channels.services import channel_adds_record, channel_codes_for_events
 from campaigns.models import Group, Script
 from campaigns.sop.engine import sop_after_events
@@ -45,6 +45,7 @@ class EventIngestResult:
     accepted: int = 0
     duplicates: int = 0
     errors: list[dict] = field(default_factory=list)
+    stored_ids: list[int] = field(default_factory=list, repr=False)
 
     def as_dict(self) -> dict:
         return {"accepted": self.accepted, "duplicates": self.duplicates, "errors": self.errors}
@@ -73,6 +74,11 @@ def events_ingest(*, events: list) -> EventIngestResult:
         except OperationalError as exc:
             if attempt == attempts or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK_DETECTED:
                 raise
+    # After the batch's commit, in a statement of its own: every batch of a day's deletions upserts
+    # the same (staff, day) alert rows, and inside the batch's transaction their locks would make
+    # concurrent batches wait for each other's whole commit. The count is recounted from the stored
+    # events and only ever grows, so batches finishing in any order leave it exact.
+    loss_alerts_raise(event_ids=result.stored_ids)
     ids = {index: (raw.get("id") if isinstance(raw, dict) else None) for index, raw in enumerate(events)}
     ids = {index: text_clean(value) if isinstance(value, str) else None for index, value in ids.items()}
     result.errors = [
@@ -87,6 +93,7 @@ def _items_write(*, items: list[EventItem], errors: dict[int, list[str]], result
         inserted, stored_meanwhile = _events_store(items=items, errors=errors)
         result.duplicates += stored_meanwhile
         result.accepted = len(inserted)
+        result.stored_ids = [event.pk for event in inserted]
         if inserted:
             # Messages (most of a chat archive) move no owner and no stage: only the customers with an
             # event of a deciding type are looked at again.
@@ -97,7 +104,7 @@ def _items_write(*, items: list[EventItem], errors: dict[int, list[str]], result
             customer_stages_refresh(customer_ids=staged, cause="event")
             channel_adds_record(events=inserted)
             referrals_record(events=inserted)
-            alerts_raise_for_events(event_ids=[event.pk for event in inserted])
+            sensitive_word_alerts_raise(event_ids=[event.pk for event in inserted])
             sop_after_events(customer_ids=staged, events=inserted)
 
 

@@ -10,6 +10,7 @@ import threading
 import pytest
 from django.db import connection
 
+from campaigns.models import Alert
 from customers.models import Customer, Event, Order
 from customers.privacy.crypto import phones_index
 from tests.campaigns.factories import GroupFactory, ScriptFactory
@@ -156,3 +157,29 @@ def test_two_batches_adding_the_same_customers_open_one_ownership_each(client_fo
         assert set(Customer.objects.values_list("owner__user__username", flat=True)) == {"op2"}
         assert OwnershipPeriod.objects.count() == 100
         assert OwnershipPeriod.objects.filter(ended_at__isnull=True).count() == 100
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_batches_of_one_days_deletions_leave_the_loss_alert_exact(client_for, manager, world):
+    # op1 deletes 30 customers on 2 November (threshold 5): 10 in each of three batches posted together.
+    # The alert is upserted after each batch's commit and only ever grows: it ends at 30, once.
+    def deletions(first: int) -> list[dict]:
+        return [
+            {
+                "id": f"del-{n}",
+                "type": "friend_deleted",
+                "at": f"2026-11-02T11:{n:02d}:00+08:00",
+                "phone": f"137{n:08d}",
+                "staff": "op1",
+            }
+            for n in range(first, first + 10)
+        ]
+
+    for round_ in range(3):
+        Alert.objects.all().delete()
+        Event.objects.filter(type="friend_deleted").delete()
+        answers = _post_together(client_for, manager, [deletions(0), deletions(10), deletions(20)])
+        assert [status for status, _ in answers] == [200, 200, 200], (round_, answers)
+        alert = Alert.objects.get(kind=Alert.Kind.LOSS)
+        assert (alert.count, alert.date.isoformat()) == (30, "2026-11-02"), round_
