@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, viewsets
@@ -66,7 +67,7 @@ class CustomerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
         try:
             return customer_get_for(user=self.request.user, customer_id=int(self.kwargs["pk"]))
         except (Customer.DoesNotExist, ValueError) as exc:
-            raise NotFound("没有这个客户 no such customer.") from exc
+            raise NotFound(gettext("没有这个客户")) from exc
 
     @extend_schema(
         parameters=[

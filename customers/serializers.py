@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -25,10 +26,10 @@ class TagGroupNameField(serializers.Field):
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
-            raise serializers.ValidationError("需要标签组名称 a tag group name (string) is expected.")
+            raise serializers.ValidationError(gettext("需要标签组名称"))
         name = data.strip()
         if len(name) > 64:
-            raise serializers.ValidationError("标签组名称最多 64 字 at most 64 characters.")
+            raise serializers.ValidationError(gettext("标签组名称最多 64 字"))
         return name or None
 
 
@@ -124,7 +125,7 @@ class CustomerUpdateSerializer(serializers.Serializer):
             if unknown:
                 raise serializers.ValidationError(
                     {
-                        field: f"不能修改 cannot be changed; writable: {', '.join(CUSTOMER_WRITABLE_FIELDS)}."
+                        field: gettext("不能修改；可修改：%(fields)s") % {"fields": ", ".join(CUSTOMER_WRITABLE_FIELDS)}
                         for field in unknown
                     }
                 )
@@ -135,10 +136,10 @@ class CustomerUpdateSerializer(serializers.Serializer):
         tags = list(Tag.objects.filter(code__in=codes))
         missing = sorted(set(codes) - {tag.code for tag in tags})
         if missing:
-            raise serializers.ValidationError(f"没有这些标签 unknown tag codes: {', '.join(missing)}.")
+            raise serializers.ValidationError(gettext("没有这些标签：%(codes)s") % {"codes": ", ".join(missing)})
         return tags
 
     def validate_owner(self, owner: Staff | None) -> Staff | None:
         if owner is not None and owner.status != Staff.Status.ACTIVE:
-            raise serializers.ValidationError(f"员工不在职 staff {owner.user.username} is not active.")
+            raise serializers.ValidationError(gettext("员工 %(username)s 不在职") % {"username": owner.user.username})
         return owner

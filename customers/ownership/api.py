@@ -1,6 +1,7 @@
 """The hand-over API."""
 
 from django.http import Http404
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -23,7 +24,7 @@ class HandoverApi(APIView):
     @extend_schema(request=HandoverInputSerializer, responses={200: dict})
     def post(self, request, username: str):
         if not is_manager(request.user):
-            raise PermissionDenied("只有运营负责人可以交接客户 only managers hand customers over.")
+            raise PermissionDenied(gettext("只有运营负责人可以交接客户"))
         staff = Staff.objects.select_related("user", "team").filter(user__username=username).first()
         if staff is None:
             raise Http404

@@ -1,6 +1,7 @@
 """`POST /api/v1/customers/{id}/reveal-phone/`: the full number behind a masked one, audited and throttled."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
@@ -28,5 +29,5 @@ class CustomerPhoneRevealApi(APIView):
         except DjangoPermissionDenied as exc:
             raise PermissionDenied(str(exc)) from exc
         except Customer.DoesNotExist as exc:
-            raise NotFound("没有这个客户 no such customer.") from exc
+            raise NotFound(gettext("没有这个客户")) from exc
         return Response(PhoneRevealSerializer({"phone": phone}).data)
