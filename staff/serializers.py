@@ -1,6 +1,7 @@
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -88,12 +89,12 @@ class StaffInputSerializer(serializers.Serializer):
     def validate_username(self, value: str) -> str:
         if self.instance is not None and value != self.instance.user.username:
             # The username names the staff member in URLs, events and KPI keys.
-            raise serializers.ValidationError("用户名不能修改 the username cannot be changed.")
+            raise serializers.ValidationError(gettext("用户名不能修改"))
         users = get_user_model().objects.filter(username=value)
         if self.instance is not None:
             users = users.exclude(pk=self.instance.user_id)
         if users.exists():
-            raise serializers.ValidationError(f"用户名已存在 username {value!r} is already taken.")
+            raise serializers.ValidationError(gettext("用户名 %(username)s 已存在") % {"username": repr(value)})
         return value
 
     def validate_wecom_userid(self, value: str) -> str:
@@ -101,14 +102,14 @@ class StaffInputSerializer(serializers.Serializer):
         if self.instance is not None:
             others = others.exclude(pk=self.instance.pk)
         if value and others.exists():
-            raise serializers.ValidationError(f"企业微信 UserID {value!r} is already another staff member's.")
+            raise serializers.ValidationError(
+                gettext("企业微信 UserID %(userid)s 已属于其他员工") % {"userid": repr(value)}
+            )
         return value
 
     def validate_password(self, value: str) -> str:
         if self.instance is not None:
-            raise serializers.ValidationError(
-                "密码只能在创建时设置 the password is set only when the staff is created."
-            )
+            raise serializers.ValidationError(gettext("密码只能在创建时设置"))
         try:
             # The user as it will be: a password too like the username is refused.
             validate_password(value, user=get_user_model()(username=str(self.initial_data.get("username", ""))))
@@ -120,7 +121,7 @@ class StaffInputSerializer(serializers.Serializer):
         joined_on = attrs.get("joined_on", getattr(self.instance, "joined_on", None))
         left_on = attrs.get("left_on", getattr(self.instance, "left_on", None))
         if joined_on and left_on and left_on < joined_on:
-            raise serializers.ValidationError({"left_on": "离职日期早于入职日期 left_on is before joined_on."})
+            raise serializers.ValidationError({"left_on": gettext("离职日期早于入职日期")})
         if self.instance is None:
             attrs.pop("team_since", None)
         else:

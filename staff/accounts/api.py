@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from knox.auth import TokenAuthentication
 from knox.models import AuthToken
@@ -48,7 +49,7 @@ class TokenApi(APIView):
     )
     def delete(self, request):
         if not isinstance(request.auth, AuthToken):
-            raise NotAuthenticated("请带上要注销的令牌 send the token to revoke as Authorization: Token …")
+            raise NotAuthenticated(gettext("请带上要注销的令牌：Authorization: Token …"))
         token_revoke(token=request.auth)
         audit_record(action="token_revoke", user=request.user, request=request)
         return Response(status=status.HTTP_204_NO_CONTENT)

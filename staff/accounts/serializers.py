@@ -1,4 +1,5 @@
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 
@@ -13,9 +14,7 @@ class TokenRequestSerializer(serializers.Serializer):
         # The Django request: the lockout check reads and flags it.
         user = authenticate(request._request, username=attrs["username"], password=attrs["password"])
         if user is None:
-            raise serializers.ValidationError(
-                {"password": "用户名或密码错误 unknown username or wrong password (or the account is disabled)."}
-            )
+            raise serializers.ValidationError({"password": gettext("用户名或密码错误（或账号已停用）")})
         attrs["user"] = user
         return attrs
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import ListAPIView
 
@@ -7,7 +8,7 @@ from staff.permissions import IsManager
 
 
 class IsManagerForAudit(IsManager):
-    message = "只有运营负责人可以查看审计日志 only managers may read the audit log."
+    message = gettext_lazy("只有运营负责人可以查看审计日志")
 
 
 class AuditListApi(ListAPIView):

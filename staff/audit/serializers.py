@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from staff.audit.models import AuditAction, AuditEntry
@@ -12,7 +13,7 @@ class AuditFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": "结束日期早于开始日期 date_to is before date_from."})
+            raise serializers.ValidationError({"date_to": gettext("结束日期早于开始日期")})
         return attrs
 
 

@@ -4,6 +4,7 @@ leaderboard and hand-over. Thin: validate, call one service or selector, shape t
 from django.db.models import Max
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -94,7 +95,7 @@ class ReviewCycleViewSet(
     @action(detail=True, methods=["get"], renderer_classes=[JSONRenderer, BrowsableAPIRenderer, XlsxRenderer])
     def overview(self, request, code=None):
         if role_for(request.user) not in (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD):
-            raise PermissionDenied("只有运营负责人和组长可以查看周期总览 managers and team leads only.")
+            raise PermissionDenied(gettext("只有运营负责人和组长可以查看周期总览"))
         cycle = self.get_object()
         overview = cycle_overview(cycle=cycle, user=request.user)
         if wants_xlsx(request):
@@ -142,18 +143,18 @@ class EvaluationViewSet(
     @extend_schema(request=EvaluationInputSerializer, responses={201: EvaluationSerializer})
     def create(self, request, *args, **kwargs):
         if role_for(request.user) not in (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD):
-            raise PermissionDenied("运营专员不能考核 operators may not evaluate.")
+            raise PermissionDenied(gettext("运营专员不能考核"))
         data = EvaluationInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         staff = Staff.objects.select_related("user", "team").filter(user__username=values["staff"]).first()
         if staff is None:
-            raise ValidationError({"staff": [f"未知员工 unknown staff {values['staff']!r}"]})
+            raise ValidationError({"staff": [gettext("未知员工 %(staff)s") % {"staff": repr(values["staff"])}]})
         cycle = ReviewCycle.objects.filter(code=values["cycle"]).first()
         if cycle is None:
-            raise ValidationError({"cycle": [f"未知考核周期 unknown review cycle {values['cycle']!r}"]})
+            raise ValidationError({"cycle": [gettext("未知考核周期 %(cycle)s") % {"cycle": repr(values["cycle"])}]})
         if not evaluation_can_score(user=request.user, staff=staff):
-            raise PermissionDenied("组长只能考核本组成员 team leads evaluate their own team's members only.")
+            raise PermissionDenied(gettext("组长只能考核本组成员"))
         try:
             evaluation = evaluation_create(
                 staff=staff,
@@ -172,7 +173,7 @@ class EvaluationViewSet(
     @extend_schema(request=EvaluationOverrideSerializer, responses={200: EvaluationSerializer})
     def partial_update(self, request, *args, **kwargs):
         if not is_manager(request.user):
-            raise PermissionDenied("只有运营负责人可以调整结论 only managers may override.")
+            raise PermissionDenied(gettext("只有运营负责人可以调整结论"))
         evaluation = self.get_object()
         data = EvaluationOverrideSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -202,5 +203,7 @@ class EvaluationViewSet(
         )
         cycle = ReviewCycle.objects.filter(code=query.validated_data["cycle"]).first()
         if cycle is None:
-            raise ValidationError({"cycle": [f"未知考核周期 unknown review cycle {query.validated_data['cycle']!r}"]})
+            raise ValidationError(
+                {"cycle": [gettext("未知考核周期 %(cycle)s") % {"cycle": repr(query.validated_data["cycle"])}]}
+            )
         return Response(staff_evidence(staff=staff, cycle=cycle))

@@ -1,5 +1,6 @@
 """Validation and shape of the evaluation API (docs/domain.md §Evaluation); the writes happen in services."""
 
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 from staff.models import CompetencyDimension, Decision, Evaluation, RevenueTier, ReviewCycle
@@ -36,10 +37,10 @@ class ReviewCycleSerializer(serializers.ModelSerializer):
         starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
         ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
         if starts_on and ends_on and ends_on < starts_on:
-            raise serializers.ValidationError({"ends_on": ["结束日期不能早于开始日期 must not be before starts_on"]})
+            raise serializers.ValidationError({"ends_on": [gettext("结束日期不能早于开始日期")]})
         names = [tier["name"] for tier in attrs.get("tiers", [])]
         if len(names) != len(set(names)):
-            raise serializers.ValidationError({"tiers": ["档位名称重复 tier names must be unique"]})
+            raise serializers.ValidationError({"tiers": [gettext("档位名称重复")]})
         return attrs
 
 
@@ -57,8 +58,8 @@ class EvaluationOverrideSerializer(serializers.Serializer):
     final_decision = serializers.ChoiceField(choices=Decision.choices)
     override_reason = serializers.CharField(
         error_messages={
-            "blank": "调整结论必须填写原因 a reason is required",
-            "required": "调整结论必须填写原因 a reason is required",
+            "blank": gettext_lazy("调整结论必须填写原因"),
+            "required": gettext_lazy("调整结论必须填写原因"),
         }
     )
 
