@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from campaigns.activities.models import Campaign, CampaignDraw
@@ -16,14 +17,14 @@ class CampaignSerializer(serializers.ModelSerializer):
 
     def validate_goal(self, value):
         if value < 1:
-            raise serializers.ValidationError("至少为 1 at least 1.")
+            raise serializers.ValidationError(gettext("至少为 1"))
         return value
 
     def validate(self, attrs):
         starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))
         ends_on = attrs.get("ends_on", getattr(self.instance, "ends_on", None))
         if starts_on and ends_on and ends_on < starts_on:
-            raise serializers.ValidationError({"ends_on": "结束日期早于开始日期 ends before it starts."})
+            raise serializers.ValidationError({"ends_on": gettext("活动结束日期早于开始日期")})
         kind = attrs.get("kind", getattr(self.instance, "kind", None))
         if kind == Campaign.Kind.CHECKIN and not attrs.get("keyword", getattr(self.instance, "keyword", "打卡")):
             attrs["keyword"] = "打卡"

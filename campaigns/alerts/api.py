@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
@@ -14,7 +15,7 @@ from staff.roles import role_for
 
 
 class IsTeamLeadOrManager(BasePermission):
-    message = "只有组长和运营负责人可以查看告警 only team leads and managers see alerts."
+    message = gettext_lazy("只有组长和运营负责人可以查看告警")
 
     def has_permission(self, request, view) -> bool:
         return role_for(request.user) in (Staff.Role.MANAGER, Staff.Role.TEAM_LEAD)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from campaigns.alerts.models import Alert, SensitiveWord
@@ -16,7 +17,7 @@ class SensitiveWordSerializer(serializers.ModelSerializer):
         if self.instance is not None:
             duplicates = duplicates.exclude(pk=self.instance.pk)
         if duplicates.exists():
-            raise serializers.ValidationError("该敏感词已存在 this word is already watched.")
+            raise serializers.ValidationError(gettext("该敏感词已存在"))
         return word
 
 
@@ -55,7 +56,7 @@ class DateRangeSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs.get("date_from") and attrs.get("date_to") and attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError({"date_to": ["不能早于开始日期 must not be before date_from."]})
+            raise serializers.ValidationError({"date_to": [gettext("不能早于开始日期")]})
         return attrs
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from rest_framework import serializers
 
 from campaigns.alerts.serializers import DateRangeSerializer
@@ -6,9 +7,7 @@ from campaigns.models import Group
 from customers.models import Event
 from staff.fields import StaffUsernameField
 
-SHORT_PHRASE_MESSAGE = (
-    "少于 3 个字时请同时选择客户、员工、社群或日期 under 3 characters, also filter by customer, staff, group or dates."
-)
+SHORT_PHRASE_MESSAGE = gettext_lazy("少于 3 个字时请同时选择客户、员工、社群或日期")
 
 
 class MessageFilterSerializer(DateRangeSerializer):

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
@@ -19,7 +20,7 @@ from staff.roles import staff_for
 def _audience(data, team_id: int | None) -> dict:
     audience = AudienceSerializer(data=data, context={"team_id": team_id})
     if not isinstance(data, dict) or not audience.is_valid():
-        errors = audience.errors if isinstance(data, dict) else ["需要一个对象 an object is expected."]
+        errors = audience.errors if isinstance(data, dict) else [gettext("需要一个对象")]
         raise serializers.ValidationError({"audience": errors})
     return audience.validated_data
 
@@ -56,7 +57,7 @@ class BroadcastViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         data.is_valid(raise_exception=True)
         audience = _audience(data.validated_data["audience"], team_id)
         if not broadcast_audience_customers(audience=audience, team_id=team_id).exists():
-            raise serializers.ValidationError({"audience": ["没有匹配的客户 the audience matches no customer."]})
+            raise serializers.ValidationError({"audience": [gettext("没有匹配的客户")]})
         broadcast = broadcast_create(
             title=data.validated_data["title"],
             content=data.validated_data["content"],

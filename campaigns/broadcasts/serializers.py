@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from customers.models import LeadSource, Stage, Tag
@@ -12,31 +13,37 @@ class AudienceSerializer(serializers.Serializer):
     sources = serializers.ListField(child=serializers.CharField(), required=False, default=list)
     owners = serializers.ListField(child=serializers.CharField(), required=False, default=list)
 
-    def _known(self, value: list[str], found, label: str) -> list[str]:
+    def _known(self, value: list[str], found, message: str) -> list[str]:
         unknown = sorted(set(value) - set(found))
         if unknown:
-            raise serializers.ValidationError(f"未知{label} unknown: {', '.join(unknown)}.")
+            raise serializers.ValidationError(message % {"codes": ", ".join(unknown)})
         return sorted(set(value))
 
     def validate_tags(self, value):
-        return self._known(value, Tag.objects.filter(code__in=value).values_list("code", flat=True), "标签")
+        return self._known(
+            value, Tag.objects.filter(code__in=value).values_list("code", flat=True), gettext("未知标签：%(codes)s")
+        )
 
     def validate_sources(self, value):
-        return self._known(value, LeadSource.objects.filter(code__in=value).values_list("code", flat=True), "来源")
+        return self._known(
+            value,
+            LeadSource.objects.filter(code__in=value).values_list("code", flat=True),
+            gettext("未知来源：%(codes)s"),
+        )
 
     def validate_owners(self, value):
         owners = Staff.objects.filter(user__username__in=value)
         team_id = self.context.get("team_id")
         if team_id is not None:
             owners = owners.filter(team_id=team_id)
-        return self._known(value, owners.values_list("user__username", flat=True), "本组员工")
+        return self._known(value, owners.values_list("user__username", flat=True), gettext("未知本组员工：%(codes)s"))
 
     def validate_stages(self, value):
         return sorted(set(value))
 
     def validate(self, attrs):
         if not any(attrs.get(key) for key in ("tags", "stages", "sources", "owners")):
-            raise serializers.ValidationError("受众为空：至少选择一个标签、阶段、来源或负责人 the audience is empty.")
+            raise serializers.ValidationError(gettext("受众为空：至少选择一个标签、阶段、来源或负责人"))
         return attrs
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -20,9 +21,9 @@ from staff.permissions import IsManager, IsManagerOrReadOnly, IsStaffMember
 from staff.roles import is_manager, staff_for
 
 NOBODY_LEFT = {
-    "inactive": "渠道码已停用 the channel code is inactive.",
-    "nobody": "渠道码没有在职员工 the channel code routes to no active staff member.",
-    "full": "今日名额已满 every staff member of the code has reached today's cap.",
+    "inactive": gettext_lazy("渠道码已停用"),
+    "nobody": gettext_lazy("渠道码没有在职员工"),
+    "full": gettext_lazy("今日名额已满"),
 }
 
 
@@ -76,7 +77,7 @@ class StaffContactQrApi(APIView):
             return Response({"detail": "no such staff member"}, status=status.HTTP_404_NOT_FOUND)
         viewer = staff_for(request.user)
         if not is_manager(request.user) and (viewer is None or viewer.pk != staff.pk):
-            return Response({"detail": "只能上传自己的二维码 only your own QR."}, status=status.HTTP_403_FORBIDDEN)
+            return Response({"detail": gettext("只能上传自己的二维码")}, status=status.HTTP_403_FORBIDDEN)
         upload = ContactQrUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         try:

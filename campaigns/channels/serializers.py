@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from campaigns.channels.models import ChannelCode
@@ -45,15 +46,17 @@ class ChannelCodeSerializer(serializers.ModelSerializer):
 
     def validate_staff(self, value):
         if not value:
-            raise serializers.ValidationError("至少一名员工 at least one staff member.")
+            raise serializers.ValidationError(gettext("至少一名员工"))
         gone = sorted(s.user.username for s in value if s.status in (Staff.Status.EXITED, Staff.Status.CANDIDATE))
         if gone:
-            raise serializers.ValidationError(f"员工已离职或未入职 not on staff: {', '.join(gone)}.")
+            raise serializers.ValidationError(
+                gettext("员工已离职或未入职：%(usernames)s") % {"usernames": ", ".join(gone)}
+            )
         return value
 
     def validate_daily_cap(self, value):
         if value is not None and value < 1:
-            raise serializers.ValidationError("至少为 1 at least 1 (leave empty for no cap).")
+            raise serializers.ValidationError(gettext("至少为 1（留空表示不限）"))
         return value
 
 
@@ -68,9 +71,9 @@ class ReportRangeSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": "不能早于开始日期 must not be before date_from."})
+            raise serializers.ValidationError({"date_to": gettext("不能早于开始日期")})
         if (attrs["date_to"] - attrs["date_from"]).days > 366:
-            raise serializers.ValidationError({"date_to": "最多 366 天 at most 366 days."})
+            raise serializers.ValidationError({"date_to": gettext("最多 366 天")})
         return attrs
 
 

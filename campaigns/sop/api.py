@@ -1,5 +1,6 @@
 """SOP templates (managers write), tasks (scoped like customers) and the on-time report."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -54,7 +55,7 @@ class SopTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         try:
             return sop_task_list_for(user=self.request.user, filters={}).get(pk=int(self.kwargs["pk"]))
         except (SopTask.DoesNotExist, ValueError) as exc:
-            raise NotFound("没有这个任务 no such task.") from exc
+            raise NotFound(gettext("没有这个任务")) from exc
 
     @extend_schema(request=None, responses=SopTaskSerializer)
     @action(detail=True, methods=["post"])
@@ -63,11 +64,11 @@ class SopTaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         try:
             task = sop_task_get_for(user=request.user, task_id=int(pk))
         except (SopTask.DoesNotExist, ValueError) as exc:
-            raise NotFound("没有这个任务 no such task.") from exc
+            raise NotFound(gettext("没有这个任务")) from exc
         try:
             sop_task_mark_done(task_id=task.pk, by=staff_for(request.user))
         except TaskAlreadyDone:
-            return Response({"detail": "任务已完成 the task is already done."}, status=status.HTTP_409_CONFLICT)
+            return Response({"detail": gettext("任务已完成")}, status=status.HTTP_409_CONFLICT)
         return Response(SopTaskSerializer(self.get_object()).data)
 
 

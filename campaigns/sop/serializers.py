@@ -2,6 +2,7 @@
 
 import re
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from campaigns.models import Group
@@ -22,7 +23,7 @@ class StepSerializer(serializers.Serializer):
 
     def validate_time(self, value: str) -> str:
         if not _TIME.match(value):
-            raise serializers.ValidationError("需要 HH:MM 格式的时间 a time as HH:MM is expected.")
+            raise serializers.ValidationError(gettext("需要 HH:MM 格式的时间"))
         return value
 
 
@@ -38,7 +39,7 @@ class TriggerSerializer(serializers.Serializer):
             stage = attrs.get("stage")
             if stage not in STAGE_RANK:
                 raise serializers.ValidationError(
-                    {"stage": f"未知或不可作触发的阶段 unknown stage (one of {', '.join(STAGE_RANK)})."}
+                    {"stage": gettext("未知或不可作触发的阶段（可选：%(stages)s）") % {"stages": ", ".join(STAGE_RANK)}}
                 )
             return {"kind": kind, "stage": stage}
         if kind == SopTemplate.TriggerKind.GROUP_JOINED:
@@ -47,13 +48,13 @@ class TriggerSerializer(serializers.Serializer):
                 return {"kind": kind, "group": None, "group_id": None}
             group = Group.objects.filter(code=code).first()
             if group is None:
-                raise serializers.ValidationError({"group": f"没有这个社群 no group with code {code}."})
+                raise serializers.ValidationError({"group": gettext("没有这个社群：%(code)s") % {"code": code}})
             return {"kind": kind, "group": code, "group_id": group.pk}
         if kind == SopTemplate.TriggerKind.TAG:
             code = attrs.get("tag")
             tag = Tag.objects.filter(code=code).first() if code else None
             if tag is None:
-                raise serializers.ValidationError({"tag": f"没有这个标签 no tag with code {code}."})
+                raise serializers.ValidationError({"tag": gettext("没有这个标签：%(code)s") % {"code": code}})
             return {"kind": kind, "tag": code, "tag_id": tag.pk}
         return {"kind": kind}
 
@@ -121,7 +122,7 @@ class SopReportFilterSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["date_to"] < attrs["date_from"]:
-            raise serializers.ValidationError({"date_to": "不能早于 date_from must not be after date_to."})
+            raise serializers.ValidationError({"date_to": gettext("date_from 不能晚于 date_to")})
         return attrs
 
 
