@@ -5,10 +5,11 @@ PostgreSQL lookup and fail there with a 500; it is a 400 here, before any view r
 """
 
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.utils.translation import gettext_lazy
 
 from sitadmin.text import text_is_storable
 
-MESSAGE = "请求包含空字符或无效字符 the request contains a NUL byte or an invalid character."
+MESSAGE = gettext_lazy("请求包含空字符或无效字符")
 FORM_TYPE = "application/x-www-form-urlencoded"
 
 
@@ -20,8 +21,8 @@ class HostileInputMiddleware:
         field = self._bad_field(request)
         if field is not None:
             if request.path.startswith("/api/"):
-                return JsonResponse({field: [MESSAGE]}, status=400)
-            return HttpResponseBadRequest(MESSAGE)
+                return JsonResponse({field: [str(MESSAGE)]}, status=400)
+            return HttpResponseBadRequest(str(MESSAGE))
         return self.get_response(request)
 
     @staticmethod

@@ -5,6 +5,7 @@ import json
 import re
 
 from django.conf import settings
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
 
@@ -13,7 +14,7 @@ from sitadmin.text import data_find_bad_text
 # Strings are skipped when counting brackets: a "[" inside a text does not nest anything.
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _NOT_BRACKET = re.compile(rb"[^\[\]{}]+")
-BAD_TEXT = "不能包含空字符或无效字符 must not contain NUL bytes or invalid characters."
+BAD_TEXT = gettext_lazy("不能包含空字符或无效字符")
 
 
 def json_depth(body: bytes) -> int:
@@ -42,7 +43,7 @@ class DepthLimitedJSONParser(JSONParser):
         body = stream.read() if stream is not None else b""
         limit = settings.JSON_MAX_DEPTH
         if json_depth(body) > limit:
-            raise ParseError(f"JSON 嵌套过深 the JSON body is nested deeper than {limit} levels.")
+            raise ParseError(gettext("JSON 嵌套过深：超过 %(limit)s 层") % {"limit": limit})
         try:
             data = json.loads(codecs.decode(body, encoding), parse_constant=_refuse_constant)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:

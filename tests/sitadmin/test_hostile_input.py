@@ -36,7 +36,7 @@ NUL_QUERIES = [
 def test_nul_in_a_filter_or_lookup_is_400(client_for, manager, url):
     answer = client_for(manager).get(url)
     assert answer.status_code == 400
-    assert "NUL" in json.dumps(answer.json(), ensure_ascii=False)
+    assert "空字符或无效字符" in json.dumps(answer.json(), ensure_ascii=False)
 
 
 def test_nul_in_a_page_query_is_400(manager):
@@ -76,10 +76,32 @@ def test_deep_json_is_400_before_parsing(client_for, manager, url):
     body = "[" * 990 + "]" * 990
     answer = client_for(manager).post(url, body, content_type="application/json")
     assert answer.status_code == 400
-    assert "nested deeper than 32" in answer.json()["detail"]
+    assert answer.json()["detail"] == "JSON 嵌套过深：超过 32 层"
     # Brackets inside strings are text, not nesting.
     flat = json.dumps({"username": "[" * 100, "password": "{" * 100})
     assert client_for(manager).post("/api/v1/auth/token/", flat, content_type="application/json").status_code == 400
+
+
+def test_parser_errors_speak_the_chosen_language(client_for, manager):
+    client = client_for(manager)
+    deep = "[" * 40 + "]" * 40
+    assert client.post("/api/v1/teams/", deep, content_type="application/json").json() == {
+        "detail": "JSON 嵌套过深：超过 32 层"
+    }
+    nul = json.dumps({"code": "a\u0000b", "name": "x"})
+    assert client.post("/api/v1/teams/", nul, content_type="application/json").json() == {
+        "code": ["不能包含空字符或无效字符"]
+    }
+    client.cookies["django_language"] = "en"
+    assert client.post("/api/v1/teams/", deep, content_type="application/json").json() == {
+        "detail": "the JSON body is nested deeper than 32 levels."
+    }
+    assert client.post("/api/v1/teams/", nul, content_type="application/json").json() == {
+        "code": ["must not contain NUL bytes or invalid characters."]
+    }
+    answer = client.get("/api/v1/teams/?code=a%00b")
+    assert answer.status_code == 400
+    assert answer.json() == {"code": ["the request contains a NUL byte or an invalid character."]}
 
 
 def test_nul_in_a_json_body_is_400_naming_the_field(client_for, manager):
