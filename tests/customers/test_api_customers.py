@@ -81,6 +81,21 @@ def test_detail_and_patch_outside_scope_are_404(client_for, team_lead, operator,
     assert client_for(team_lead).get(f"{URL}{org['op2'][0].pk}/").status_code == 200
 
 
+def test_errors_speak_one_language_chinese_unless_english_is_chosen(client_for, operator, org):
+    client = client_for(operator)
+    other = org["op2"][0].pk
+    mine = org["op1"][0].pk
+    assert client.get(f"{URL}{other}/").json() == {"detail": "没有这个客户"}
+    assert client.patch(f"{URL}{mine}/", {"phone": "1"}, format="json").json() == {
+        "phone": "不能修改；可修改：stage, tags, owner, remark"
+    }
+    client.cookies["django_language"] = "en"
+    assert client.get(f"{URL}{other}/").json() == {"detail": "no such customer."}
+    assert client.patch(f"{URL}{mine}/", {"phone": "1"}, format="json").json() == {
+        "phone": "cannot be changed; writable: stage, tags, owner, remark."
+    }
+
+
 def test_filters_stay_within_scope(client_for, manager, team_lead, operator, org):
     manager_client, lead_client, op_client = client_for(manager), client_for(team_lead), client_for(operator)
     # stage fan: op1 has 1, op2 has 2 -> manager 3, lead 3, op1 1.
