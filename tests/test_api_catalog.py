@@ -62,7 +62,7 @@ def test_everyone_reads_only_managers_write(client_for, team_lead, operator, end
         assert client.get(f"{url}{payload['code']}/").status_code == 200
         refused = client.post(url, {**payload, "code": "other"}, format="json")
         assert refused.status_code == 403
-        assert "only managers" in refused.json()["detail"]
+        assert refused.json()["detail"] == "只有运营负责人可以修改。"
         assert client.patch(f"{url}{payload['code']}/", change, format="json").status_code == 403
         assert client.delete(f"{url}{payload['code']}/").status_code == 403
 

@@ -2,7 +2,7 @@ from django import forms
 from django.contrib import admin
 from rest_framework.exceptions import ValidationError as ApiValidationError
 
-from campaigns.keywords.models import KeywordReply
+from campaigns.keywords.models import KeywordHitFold, KeywordReply
 from campaigns.keywords.serializers import KeywordReplySerializer
 from campaigns.keywords.services import keyword_rules_changed, keyword_rules_with_hits
 
@@ -44,3 +44,20 @@ class KeywordReplyAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset):
         super().delete_queryset(request, queryset)
         keyword_rules_changed()
+
+
+@admin.register(KeywordHitFold)
+class KeywordHitFoldAdmin(admin.ModelAdmin):
+    """The folds still remembered (their Redis hash not yet deleted): read-only, written by the fold alone."""
+
+    list_display = ["token", "folded_at"]
+    search_fields = ["token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

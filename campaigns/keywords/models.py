@@ -43,4 +43,5 @@ class KeywordHitFold(models.Model):
 
     class Meta:
         db_table = "campaigns_keywordhitfold"
-        verbose_name = "关键词命中汇总 keyword hit fold"
+        verbose_name = pgettext_lazy("model", "关键词命中汇总")
+        verbose_name_plural = pgettext_lazy("models", "关键词命中汇总")
