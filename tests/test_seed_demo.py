@@ -23,9 +23,9 @@ def _fingerprint() -> tuple:
     )
     tags = sorted(Customer.tags.through.objects.values_list("customer__phone_index", "tag__code"))
     tasks = list(
-        SopTask.objects.order_by("customer__phone_index", "template__code", "step").values_list(
-            "customer__phone_index", "staff__user__username", "content", "due_at", "done_at"
-        )
+        SopTask.objects.order_by(
+            "customer__phone_index", "template__code", "step", "staff__user__username", "pk"
+        ).values_list("customer__phone_index", "staff__user__username", "content", "due_at", "done_at")
     )
     return events, customers, tags, tasks
 
