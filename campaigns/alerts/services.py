@@ -24,14 +24,6 @@ from campaigns.alerts.models import Alert, SensitiveWord
 from customers.models import Customer, Event, EventType
 
 
-def alerts_raise_for_events(*, event_ids: list[int]) -> None:
-    """Raise the alerts the newly stored events `event_ids` call for."""
-    if not event_ids:
-        return
-    sensitive_word_alerts_raise(event_ids=event_ids)
-    loss_alerts_raise(event_ids=event_ids)
-
-
 def _qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
