@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
@@ -155,14 +156,13 @@ def _time_parse(value, problems: list[str]) -> dt.datetime | None:
     # A bare date is no time of day: "at" names the moment the event happened.
     if isinstance(value, str) and ":" in value:
         value = value.strip()
-        try:
-            # The usual `2026-11-02T08:00:00+08:00` read in C; anything else Django's reader decides.
-            parsed = dt.datetime.fromisoformat(value) if value[10:11] == "T" else parse_datetime(value)
-        except ValueError:
-            try:
+        # The usual `2026-11-02T08:00:00+08:00` read in C; anything else Django's reader decides.
+        if value[10:11] == "T":
+            with suppress(ValueError):
+                parsed = dt.datetime.fromisoformat(value)
+        if parsed is None:
+            with suppress(ValueError):
                 parsed = parse_datetime(value)
-            except ValueError:
-                parsed = None
     if parsed is None:
         problems.append("at: not an ISO 8601 time")
         return None
