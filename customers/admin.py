@@ -19,6 +19,7 @@ from customers.phones import phone_normalize
 from customers.privacy.crypto import phone_decrypt
 from customers.privacy.search import phone_search_q
 from customers.wecom import admin as wecom_admin  # noqa: F401  (registers the WeCom callbacks page)
+from sitadmin.readonly_admin import ReadOnlyAdmin
 
 
 @admin.register(LeadSource)
@@ -151,24 +152,15 @@ class OwnershipPeriodAdmin(admin.ModelAdmin):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
-    # Events come in through `events_ingest`, which applies their effects (stage, owner, orders).
+class EventAdmin(ReadOnlyAdmin):
+    # Events come in through `events_ingest`, which applies their effects (stage, owner, orders);
+    # deleting one by hand would leave the stage, owner and orders it led to behind.
     list_display = ["client_id", "type", "at", "customer_id", "staff", "group", "direction", "amount"]
     list_filter = ["type", "direction"]
     list_select_related = ["staff__user", "group"]
     search_fields = ["client_id", "order_no", "customer__external_id"]
     raw_id_fields = ["customer", "staff", "script", "group", "source"]
     show_full_result_count = False
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # The stage, owner and orders it led to would stay behind.
-        return False
 
 
 @admin.register(Order)

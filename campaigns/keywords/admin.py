@@ -5,6 +5,7 @@ from rest_framework.exceptions import ValidationError as ApiValidationError
 from campaigns.keywords.models import KeywordHitFold, KeywordReply
 from campaigns.keywords.serializers import KeywordReplySerializer
 from campaigns.keywords.services import keyword_rules_changed, keyword_rules_with_hits
+from sitadmin.readonly_admin import ReadOnlyAdmin
 
 
 class KeywordReplyForm(forms.ModelForm):
@@ -47,17 +48,8 @@ class KeywordReplyAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeywordHitFold)
-class KeywordHitFoldAdmin(admin.ModelAdmin):
+class KeywordHitFoldAdmin(ReadOnlyAdmin):
     """The folds still remembered (their Redis hash not yet deleted): read-only, written by the fold alone."""
 
     list_display = ["token", "folded_at"]
     search_fields = ["token"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
