@@ -142,6 +142,11 @@ def celery_worker_process(transactional_db):
             proc.kill()
 
 
-def _database_url_for_test_db() -> str:
+def database_url(name: str) -> str:
+    """The URL of database `name` on the test database's server (a scratch database, `postgres`)."""
     db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
+
+
+def _database_url_for_test_db() -> str:
+    return database_url(connection.settings_dict["NAME"])

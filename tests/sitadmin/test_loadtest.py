@@ -16,12 +16,9 @@ import psycopg
 import pytest
 from django.db import connection
 
+from tests.conftest import database_url
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _url(name: str) -> str:
-    db = connection.settings_dict
-    return f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{name}"
 
 
 def _free_port() -> int:
@@ -37,11 +34,11 @@ def test_loadtest_runs_and_stores_every_event_once():
     database = f"{connection.settings_dict['NAME']}_loadtest"
     command = [sys.executable, "bench/loadtest.py", "--seconds", "8", "--customers", "2000", "--workers", "3"]
     command += ["--port", str(_free_port()), "--database", database]
-    env = {**os.environ, "DATABASE_URL": _url("postgres")}
+    env = {**os.environ, "DATABASE_URL": database_url("postgres")}
     try:
         run = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=280)
     finally:
-        with psycopg.connect(_url("postgres"), autocommit=True) as admin:
+        with psycopg.connect(database_url("postgres"), autocommit=True) as admin:
             admin.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
     assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
     assert "correctness: every event stored once, no error" in run.stdout
