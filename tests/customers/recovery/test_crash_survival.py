@@ -1,5 +1,6 @@
-"""Jobs survive their worker: a SIGKILLed pool child, or the whole worker, in the middle of an import
-and of a 30-day KPI recompute. Each ends as one uninterrupted run would."""
+"""Jobs survive their worker: a SIGKILLed pool child in the middle of an import and of a 30-day KPI
+recompute; each ends as one uninterrupted run would. A whole killed worker's messages come back
+through their leases lapsing (tests/sitadmin/test_leases.py)."""
 
 import datetime as dt
 import os
@@ -71,11 +72,6 @@ class Worker:
 
     def kill_child(self):
         os.kill(self.child_pid(), signal.SIGKILL)
-
-    def kill_all(self):
-        """SIGKILL the main process and its pool child at once: nothing is acknowledged or handed back."""
-        os.killpg(self.proc.pid, signal.SIGKILL)
-        self.proc.wait(timeout=10)
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
