@@ -22,6 +22,9 @@ IN_CI = os.environ.get("CI") == "true"
 
 
 def pytest_configure(config):
+    # A password hash is meant to be slow (PBKDF2, about 0.4 s here); the tests make hundreds of
+    # users, so they hash with MD5. What the hasher protects is Django's own, tested upstream.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     if IN_CI and not settings.IS_POSTGRES:
         raise pytest.UsageError("CI=true: the suite must run on PostgreSQL (DATABASE_URL is not PostgreSQL)")
     if IN_CI and not settings.REDIS_URL:
