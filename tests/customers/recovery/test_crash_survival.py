@@ -1,6 +1,6 @@
-"""Jobs survive their worker: a SIGKILLed pool child in the middle of an import and of a 30-day KPI
-recompute; each ends as one uninterrupted run would. A whole killed worker's messages come back
-through their leases lapsing (tests/sitadmin/test_leases.py)."""
+"""Jobs survive their worker: a SIGKILLed pool child, and separately the whole worker, in the middle
+of an import and of a 30-day KPI recompute; each ends as one uninterrupted run would. A whole killed
+worker's messages come back through their leases lapsing (sitadmin/leases.py)."""
 
 import datetime as dt
 import os
@@ -8,8 +8,10 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
+import psycopg
 import pytest
 from celery import group
 from django.core.files.base import ContentFile
@@ -73,6 +75,11 @@ class Worker:
     def kill_child(self):
         os.kill(self.child_pid(), signal.SIGKILL)
 
+    def kill_all(self):
+        """The main process and its pool child at once: nothing acknowledges or hands back a message."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait(timeout=15)
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -108,6 +115,29 @@ def _wait_for_busy_worker(timeout: float = 60) -> None:
                 return
             time.sleep(0.02)
     raise AssertionError("the worker never got busy")
+
+
+@contextmanager
+def _locked(lock_sql: str, params=()):
+    """A lock taken from a connection of our own, held until the block ends."""
+    with psycopg.connect(_database_url_for_test_db()) as holder:
+        holder.execute(lock_sql, params)
+        yield
+        holder.rollback()
+
+
+def _wait_for_a_worker_waiting_on_a_lock(timeout: float = 60) -> None:
+    """Until a worker's query waits for a lock the test holds: the worker is then surely inside its task."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return
+            time.sleep(0.05)
+    raise AssertionError("no worker query waited for the lock")
 
 
 def _wait(condition, timeout: float = 90) -> None:
@@ -187,6 +217,49 @@ def test_killed_pool_child_mid_import_and_mid_recompute(worker):
     _wait_for_busy_worker()
     worker.kill_child()
     _wait(lambda: DailyKpi.objects.values("date").distinct().count() == 30 and _kpi_snapshot() == expected_kpis)
+
+
+def test_killed_worker_mid_import_and_mid_recompute(worker):
+    """The whole worker (main process and pool child) SIGKILLed, first inside the import, then inside
+    the recompute: what it held comes back only through its leases lapsing (5 s here), and the
+    restarted worker runs it.
+
+    Each kill lands while the task waits for a lock the test holds: the import's job row (its
+    progress or its merge, inside the import's one transaction), then the KPI table (a day's rows,
+    inside that day's transaction). The import has 20,000 rows rather than 300,000 so that the
+    suite stays within its time on two cores.
+    """
+    _kpi_events()
+    expected_kpis = _uninterrupted_kpis()
+    job = _import_job()
+
+    import_run.apply_async(args=[job.pk], queue=worker.queue)
+    _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING)
+    first_start = ImportJob.objects.get(pk=job.pk).started_at
+    with _locked("SELECT 1 FROM customers_importjob WHERE id = %s FOR UPDATE", [job.pk]):
+        _wait_for_a_worker_waiting_on_a_lock()
+        worker.kill_all()
+    killed_at = time.monotonic()
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
+
+    worker.start()
+    _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE)
+    assert time.monotonic() - killed_at < 90
+    job.refresh_from_db()
+    assert job.error == ""
+    assert job.started_at > first_start
+    assert (job.total_rows, job.created, job.duplicates, job.invalid) == (IMPORT_ROWS, IMPORT_ROWS, 0, 0)
+    assert Customer.objects.count() == IMPORT_ROWS + 300
+
+    with _locked("LOCK TABLE metrics_dailykpi IN SHARE MODE"):
+        _send_recompute(worker.queue)
+        _wait_for_a_worker_waiting_on_a_lock()
+        worker.kill_all()
+    killed_at = time.monotonic()
+    assert not DailyKpi.objects.exists()
+    worker.start()
+    _wait(lambda: DailyKpi.objects.values("date").distinct().count() == 30 and _kpi_snapshot() == expected_kpis)
+    assert time.monotonic() - killed_at < 90
 
 
 @pytest.mark.django_db
