@@ -86,7 +86,7 @@ class CustomerOutputSerializer(serializers.ModelSerializer):
 
 
 class StageTransitionSerializer(serializers.ModelSerializer):
-    event = serializers.SlugRelatedField(slug_field="client_id", read_only=True)
+    event = serializers.SlugRelatedField(slug_field="client_id", read_only=True, allow_null=True)
     changed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
 
     class Meta:

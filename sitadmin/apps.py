@@ -6,6 +6,9 @@ class SitadminConfig(AppConfig):
     name = "sitadmin"
 
     def ready(self):
+        from sitadmin.drf import datetimes_in_rfc3339, refuse_numbers_as_text
         from sitadmin.lookups import AnyOf
 
         Field.register_lookup(AnyOf)
+        refuse_numbers_as_text()
+        datetimes_in_rfc3339()

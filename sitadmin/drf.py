@@ -1,9 +1,13 @@
 """Small DRF pieces shared by the apps' APIs."""
 
+import datetime as dt
+import re
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
 from django.db import models
 from django.db.models import ProtectedError
 from django.utils.translation import gettext as _
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -49,14 +53,75 @@ class ProtectedDestroyMixin:
 
 class FixedCodeMixin:
     """A record's `code` (a staff member's `username`) names it in URLs and KPI keys: PUT and PATCH may
-    repeat it but not change it (400 naming the field)."""
+    repeat it but not change it (400 naming the field); a PUT without it keeps the one in the URL."""
+
+    def _fixed_field(self) -> str:
+        field = self.lookup_url_kwarg or self.lookup_field
+        return "username" if field == "user__username" else field
 
     def update(self, request, *args, **kwargs):
-        field = self.lookup_url_kwarg or self.lookup_field
-        field = "username" if field == "user__username" else field
+        field = self._fixed_field()
         if isinstance(request.data, dict) and field in request.data:
             current = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
             if request.data[field] != current:
                 message = _("不能修改 %(field)s，请新建一条记录。") % {"field": field}
                 raise ValidationError({field: [message]})
         return super().update(request, *args, **kwargs)
+
+    def get_serializer(self, *args, **kwargs):
+        data = kwargs.get("data")
+        field = self._fixed_field()
+        if self.action == "update" and isinstance(data, dict) and field not in data:
+            data = data.copy()
+            data[field] = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            kwargs["data"] = data
+        return super().get_serializer(*args, **kwargs)
+
+
+class RoundedDecimalField(serializers.DecimalField):
+    """A DecimalField that rounds a number with more decimal places than it keeps (a JSON number such as
+    0.1 + 0.2 = 0.30000000000000004) to its places, half up, instead of refusing it. Its largest value
+    is the largest it can hold (9999.99 for 6 digits and 2 places), so the schema says so; a number
+    that still has too many whole digits is a 400."""
+
+    def __init__(self, *, max_digits, decimal_places, **kwargs):
+        largest = Decimal(10) ** (max_digits - decimal_places) - Decimal(1).scaleb(-decimal_places)
+        kwargs.setdefault("max_value", largest)
+        super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def validate_precision(self, value):
+        try:
+            value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
+        except InvalidOperation:
+            pass  # too many digits to round: refused below
+        return super().validate_precision(value)
+
+
+def refuse_numbers_as_text():
+    """DRF's CharField takes a JSON number as its text (`"name": 12` → "12"); the schema says these
+    fields are strings, so a number is a 400 naming the field, as for any other wrong type."""
+    to_internal_value = serializers.CharField.to_internal_value
+
+    def strict(self, data):
+        if isinstance(data, int | float):
+            self.fail("invalid")
+        return to_internal_value(self, data)
+
+    serializers.CharField.to_internal_value = strict
+
+
+_SECONDS_OFFSET = re.compile(r"[+-]\d\d:\d\d:\d\d(\.\d+)?$")
+
+
+def datetimes_in_rfc3339():
+    """A time before 1901 is local mean time in Asia/Shanghai (+08:05:43), an offset in seconds that
+    RFC 3339 and most ISO 8601 readers refuse: such a time is written in UTC instead."""
+    to_representation = serializers.DateTimeField.to_representation
+
+    def rfc3339(self, value):
+        text = to_representation(self, value)
+        if isinstance(text, str) and _SECONDS_OFFSET.search(text):
+            return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+        return text
+
+    serializers.DateTimeField.to_representation = rfc3339

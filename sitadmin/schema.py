@@ -1,4 +1,9 @@
-"""OpenAPI post-processing: every status an operation can answer is in the schema.
+"""OpenAPI post-processing: the schema says what the API accepts, and every status it can answer.
+
+Request bodies without a file are JSON. Query parameters: an optional one sent empty counts as not
+sent (`allowEmptyValue`), `page` is a whole number from 1 and `page_size` one from 1 to 1000
+(`sitadmin.pagination`). A record's code (a staff member's username) names it in its URL and cannot
+change (`FixedCodeMixin`): the bodies of PUT and PATCH leave it out.
 
 Views document their success answers; the answers every operation shares are added here once:
 400 (bad parameters or body, or text the database cannot store, which the middleware refuses on
@@ -6,6 +11,11 @@ any URL), 401 and 403 (authentication and role), 404 on a path with an identifie
 of a record still in use, 429 where a throttle or the lockout applies, 405 for a method a role's
 view does not offer. Each is a JSON object (`{"detail": ...}` or errors by field).
 """
+
+import copy
+
+from sitadmin.drf import FixedCodeMixin
+from sitadmin.pagination import PageSizePagination
 
 ERROR_BODY = {
     "application/json": {
@@ -26,6 +36,102 @@ DESCRIPTIONS = {
     "429": "too many requests, or sign-ins locked after repeated failures",
 }
 THROTTLED = ("/api/v1/auth/token/", "/api/v1/events/", "/reveal-phone/")
+PAGE_BOUNDS = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": PageSizePagination.max_page_size}}
+
+
+def document_query_parameters(result, generator, request, public):
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            if not isinstance(operation, dict):
+                continue
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") != "query":
+                    continue
+                parameter.setdefault("schema", {}).update(PAGE_BOUNDS.get(parameter["name"], {}))
+                if not parameter.get("required"):
+                    parameter["allowEmptyValue"] = True
+    return result
+
+
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+# Holds a character that is not white space as Python's str.strip() sees it (DRF trims text first).
+NOT_ONLY_SPACE = r"[^\t-\r\x1c-\x20\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+# Bodies whose serializer refuses a field it does not know (400 naming it) rather than ignoring it.
+CLOSED_BODIES = ("PatchedCustomerUpdateRequest",)
+
+
+def document_request_bodies(result, generator, request, public):
+    """Closed bodies say `additionalProperties: false`; an uploaded file is never empty (Django's
+    FileField refuses an empty one); a text that may not be blank is trimmed first, so it holds
+    something other than white space (`NOT_ONLY_SPACE`)."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for name in CLOSED_BODIES:
+        schemas[name]["additionalProperties"] = False
+    for name, schema in schemas.items():
+        for field in _fields(schema):
+            if field.get("format") == "binary":
+                field["minLength"] = 1
+            elif name.endswith("Request") and field.get("type") == "string" and field.get("minLength") == 1:
+                field.setdefault("pattern", NOT_ONLY_SPACE)
+    return result
+
+
+def _fields(schema: dict):
+    """The properties of an object schema, and of the objects in its arrays, however deep."""
+    for field in schema.get("properties", {}).values():
+        yield field
+        yield from _fields(field)
+        if isinstance(field.get("items"), dict):
+            yield field["items"]
+            yield from _fields(field["items"])
+
+
+def document_json_bodies(result, generator, request, public):
+    """The API is JSON: a body that carries no file is documented as JSON only (forms are parsed too,
+    for the browsable API, but a form cannot say `null`, an empty list or a number); one that carries
+    a file, as multipart only."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
+            media = next(iter(content.values()), {})
+            name = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            properties = schemas.get(name, {}).get("properties", {})
+            if any(field.get("format") == "binary" for field in properties.values()):
+                # A urlencoded form cannot carry a file.
+                content.pop("application/x-www-form-urlencoded", None)
+            elif "application/json" in content:
+                for media_type in FORM_TYPES:
+                    content.pop(media_type, None)
+    return result
+
+
+def keep_fixed_codes_out_of_updates(result, generator, request, public):
+    schemas = result.get("components", {}).get("schemas", {})
+    for path, _regex, method, view in generator.endpoints:
+        view_class = getattr(view, "cls", None)
+        if method not in ("PUT", "PATCH") or not (view_class and issubclass(view_class, FixedCodeMixin)):
+            continue
+        operation = result["paths"].get(path, {}).get(method.lower())
+        field = "username" if view_class.lookup_field == "user__username" else view_class.lookup_field
+        for media in (operation or {}).get("requestBody", {}).get("content", {}).values():
+            name = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+            if field not in schemas.get(name, {}).get("properties", {}):
+                continue
+            if method == "PUT":
+                # The request component is the create body too: the PUT body is a copy without the code.
+                update = name.removesuffix("Request") + "UpdateRequest"
+                schemas[update] = copy.deepcopy(schemas[name])
+                media["schema"]["$ref"] = f"#/components/schemas/{update}"
+                name = update
+            schemas[name]["properties"].pop(field)
+            required = [other for other in schemas[name].get("required", []) if other != field]
+            schemas[name].pop("required", None)
+            if required:
+                schemas[name]["required"] = required
+    return result
 
 
 def document_error_responses(result, generator, request, public):

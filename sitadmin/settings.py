@@ -162,7 +162,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "sitadmin.pagination.PageSizePagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["sitadmin.filters.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PARSER_CLASSES": [
         "sitadmin.parsers.DepthLimitedJSONParser",
@@ -190,8 +190,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Request bodies get components of their own: read-only fields stay out of them, and a text
+    # field that may not be blank says `minLength: 1`.
+    "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
+        "sitadmin.schema.document_query_parameters",
+        "sitadmin.schema.keep_fixed_codes_out_of_updates",
+        "sitadmin.schema.document_json_bodies",
+        "sitadmin.schema.document_request_bodies",
         "sitadmin.schema.document_error_responses",
     ],
     # One schema name per choice set shared by several fields or models.

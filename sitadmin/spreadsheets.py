@@ -2,7 +2,9 @@
 
 Numbers stay numbers (so Excel sums them); text that a spreadsheet would run as a formula (a cell
 starting with `=`, `+`, `-`, `@`, a tab or a carriage return) is written with a leading apostrophe,
-so a customer's name or a remark can never become a live formula in someone's Excel.
+so a customer's name or a remark can never become a live formula in someone's Excel. Control
+characters that an XLSX file cannot hold (NUL to 0x1F but tab, newline and carriage return) are
+dropped from its cells: a name with one is still exported, not a 500.
 """
 
 import csv
@@ -14,6 +16,7 @@ from decimal import Decimal
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from rest_framework.renderers import BaseRenderer
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -41,6 +44,11 @@ def cell_safe(value):
 NUMBER_FORMATS = {"rate": "0.0%", "money": "#,##0.00", "count": "#,##0", "minutes": "0.0", "ratio": "0.0"}
 
 
+def xlsx_safe(value):
+    value = cell_safe(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def xlsx_bytes(sheets: Sequence[tuple]) -> bytes:
     """A workbook of `(title, header, rows)` or `(title, header, rows, kinds)` sheets.
 
@@ -49,12 +57,12 @@ def xlsx_bytes(sheets: Sequence[tuple]) -> bytes:
     book = Workbook(write_only=True)
     for title, header, rows, *rest in sheets:
         kinds = rest[0] if rest else [None] * len(header)
-        sheet = book.create_sheet(title=str(title)[:31] or "sheet")
-        sheet.append([cell_safe(str(h)) for h in header])
+        sheet = book.create_sheet(title=ILLEGAL_CHARACTERS_RE.sub("", str(title))[:31] or "sheet")
+        sheet.append([xlsx_safe(str(h)) for h in header])
         for row in rows:
             cells = []
             for value, kind in zip(row, kinds, strict=False):
-                cell = WriteOnlyCell(sheet, value=cell_safe(value))
+                cell = WriteOnlyCell(sheet, value=xlsx_safe(value))
                 if kind in NUMBER_FORMATS and isinstance(cell.value, int | float):
                     cell.number_format = NUMBER_FORMATS[kind]
                 cells.append(cell)

@@ -11,6 +11,7 @@ from staff.roles import is_manager, scope_staff, staff_for
 from staff.serializers import (
     StaffInputSerializer,
     StaffOutputSerializer,
+    StaffUpdateSerializer,
     TeamSerializer,
 )
 from staff.services import staff_create, staff_delete, staff_update
@@ -42,8 +43,8 @@ class StaffFilter(django_filters.FilterSet):
 
 @extend_schema_view(
     create=extend_schema(request=StaffInputSerializer, responses={201: StaffOutputSerializer}),
-    update=extend_schema(request=StaffInputSerializer, responses={200: StaffOutputSerializer}),
-    partial_update=extend_schema(request=StaffInputSerializer, responses={200: StaffOutputSerializer}),
+    update=extend_schema(request=StaffUpdateSerializer, responses={200: StaffOutputSerializer}),
+    partial_update=extend_schema(request=StaffUpdateSerializer, responses={200: StaffOutputSerializer}),
 )
 class StaffViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Staff by `username`. Managers create, change and delete; team leads read their team, operators themselves."""
@@ -69,7 +70,7 @@ class StaffViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet)
 
     def update(self, request, *args, **kwargs):
         staff = self.get_object()
-        serializer = StaffInputSerializer(staff, data=request.data, partial=kwargs.get("partial", False))
+        serializer = StaffUpdateSerializer(staff, data=request.data, partial=kwargs.get("partial", False))
         serializer.is_valid(raise_exception=True)
         before = staff_snapshot(staff)
         staff = staff_update(staff=staff, data=serializer.validated_data, performed_by=request.user)

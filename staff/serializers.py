@@ -2,9 +2,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext
-from drf_spectacular.utils import extend_schema_field
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
+from sitadmin.drf import RoundedDecimalField
 from staff.models import HANDOVER_RULES, Staff, Team
 from staff.teams.selectors import team_history_for
 from staff.teams.validation import staff_team_change_problem
@@ -66,7 +67,7 @@ class StaffInputSerializer(serializers.Serializer):
     joined_on = serializers.DateField(required=False, allow_null=True)
     left_on = serializers.DateField(required=False, allow_null=True)
     capacity = serializers.IntegerField(min_value=0, max_value=2_147_483_647, required=False)
-    weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
+    weight = RoundedDecimalField(max_digits=6, decimal_places=2, min_value=0, required=False)
     wecom_userid = serializers.RegexField(
         r"^[\w.@-]*\Z", max_length=64, required=False, allow_blank=True, help_text="企业微信 UserID"
     )
@@ -77,9 +78,11 @@ class StaffInputSerializer(serializers.Serializer):
         help_text="客户交接规则 hand-over rule when the status becomes exited or transferred (default capacity)",
     )
 
+    for_update = False
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance is not None:
+        if self.instance is not None or self.for_update:
             # The password is chosen once, on create; later changes go through the user's own password flow.
             self.fields["password"].required = False
         else:
@@ -129,3 +132,15 @@ class StaffInputSerializer(serializers.Serializer):
             if problem is not None:
                 raise serializers.ValidationError({problem.field: problem.message})
         return attrs
+
+
+@extend_schema_serializer(exclude_fields=["username", "password"])
+class StaffUpdateSerializer(StaffInputSerializer):
+    """PUT and PATCH: the username is in the URL (repeating it is allowed, changing it is a 400) and the
+    password was chosen on create (sending one is a 400), so neither is in the documented body."""
+
+    for_update = True
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].required = False

@@ -15,12 +15,12 @@ from campaigns.activities.serializers import (
 )
 from campaigns.activities.services import campaign_draw
 from customers.models import Customer
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 from staff.permissions import IsManager, IsManagerOrReadOnly
 from staff.roles import scope_by_owner
 
 
-class CampaignViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class CampaignViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Check-in (打卡) and referral (任务宝) campaigns by `code`: every staff member reads, managers write."""
 
     queryset = Campaign.objects.select_related("group")

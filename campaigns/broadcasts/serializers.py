@@ -1,4 +1,5 @@
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from customers.models import LeadSource, Stage, Tag
@@ -47,14 +48,38 @@ class AudienceSerializer(serializers.Serializer):
         return attrs
 
 
+def _values(description: str, item: dict | None = None) -> dict:
+    return {"type": "array", "items": item or {"type": "string"}, "description": description}
+
+
+AUDIENCE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "tags": _values("tag codes"),
+        "stages": _values("stages", {"type": "string", "enum": Stage.values}),
+        "sources": _values("lead-source codes"),
+        "owners": _values("owners' usernames"),
+    },
+    # An empty audience is a 400: at least one list has a value.
+    "anyOf": [
+        {"required": [name], "properties": {name: {"minItems": 1}}} for name in ("tags", "stages", "sources", "owners")
+    ],
+}
+
+
+@extend_schema_field(AUDIENCE_SCHEMA)
+class AudienceField(serializers.JSONField):
+    """`{"tags", "stages", "sources", "owners"}`, checked by AudienceSerializer."""
+
+
 class AudiencePreviewSerializer(serializers.Serializer):
-    audience = serializers.JSONField()
+    audience = AudienceField()
 
 
 class BroadcastCreateSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     content = serializers.CharField()
-    audience = serializers.JSONField()
+    audience = AudienceField()
     scheduled_at = serializers.DateTimeField()
 
 
@@ -62,12 +87,12 @@ class BroadcastSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()
     content = serializers.CharField()
-    audience = serializers.JSONField()
+    audience = AudienceField()
     scheduled_at = serializers.DateTimeField()
     status = serializers.CharField()
     sent_at = serializers.DateTimeField(allow_null=True)
-    team = serializers.CharField(source="team.code", default=None)
-    created_by = serializers.CharField(source="created_by.user.username", default=None)
+    team = serializers.CharField(source="team.code", default=None, allow_null=True)
+    created_by = serializers.CharField(source="created_by.user.username", default=None, allow_null=True)
     recipients = serializers.IntegerField(source="stats.recipients")
     delivered = serializers.IntegerField(source="stats.delivered")
     replied = serializers.IntegerField(source="stats.replied")

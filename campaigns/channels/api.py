@@ -15,7 +15,7 @@ from campaigns.channels.serializers import (
     ReportRangeSerializer,
 )
 from campaigns.channels.services import ContactQrInvalid, channel_code_route, staff_contact_qr_upload
-from sitadmin.drf import ProtectedDestroyMixin
+from sitadmin.drf import FixedCodeMixin, ProtectedDestroyMixin
 from staff.models import Staff
 from staff.permissions import IsManager, IsManagerOrReadOnly, IsStaffMember
 from staff.roles import is_manager, staff_for
@@ -27,7 +27,7 @@ NOBODY_LEFT = {
 }
 
 
-class ChannelCodeViewSet(ProtectedDestroyMixin, viewsets.ModelViewSet):
+class ChannelCodeViewSet(FixedCodeMixin, ProtectedDestroyMixin, viewsets.ModelViewSet):
     """Channel codes (渠道活码) by `code`: every staff member reads, managers write."""
 
     queryset = channel_code_list()

@@ -1,4 +1,5 @@
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from campaigns.channels.models import ChannelCode
@@ -8,11 +9,16 @@ from staff.fields import StaffUsernameField
 from staff.models import Staff
 
 
+@extend_schema_field({"type": "array", "items": {"type": "string", "description": "username"}, "minItems": 1})
+class StaffUsernamesField(serializers.ManyRelatedField):
+    """Usernames, at least one."""
+
+
 class ChannelCodeSerializer(serializers.ModelSerializer):
     source = serializers.SlugRelatedField(
         slug_field="code", queryset=LeadSource.objects.all(), required=False, allow_null=True
     )
-    staff = StaffUsernameField(many=True)
+    staff = StaffUsernamesField(child_relation=StaffUsernameField())
     tags = serializers.SlugRelatedField(slug_field="code", queryset=Tag.objects.all(), many=True, required=False)
     group = serializers.SlugRelatedField(
         slug_field="code", queryset=Group.objects.all(), required=False, allow_null=True
@@ -40,6 +46,7 @@ class ChannelCodeSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
+        extra_kwargs = {"daily_cap": {"min_value": 1}}
 
     def get_url(self, obj) -> str:
         return f"/c/{obj.code}/"

@@ -5,7 +5,10 @@ from campaigns.keywords.models import KeywordReply
 
 class KeywordReplySerializer(serializers.ModelSerializer):
     keywords = serializers.ListField(
-        child=serializers.CharField(max_length=64), allow_empty=False, help_text="非空列表 a non-empty list"
+        child=serializers.CharField(max_length=64),
+        allow_empty=False,
+        min_length=1,
+        help_text="非空列表 a non-empty list",
     )
 
     class Meta:

@@ -19,11 +19,12 @@ from campaigns.sop.serializers import (
     SopTemplateSerializer,
 )
 from campaigns.sop.services import sop_template_create, sop_template_update
+from sitadmin.drf import FixedCodeMixin
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
 from staff.roles import staff_for
 
 
-class SopTemplateViewSet(viewsets.ModelViewSet):
+class SopTemplateViewSet(FixedCodeMixin, viewsets.ModelViewSet):
     """SOP templates by `code`: every staff member reads, managers write."""
 
     queryset = SopTemplate.objects.all()

@@ -3,6 +3,7 @@
 import re
 
 from django.utils.translation import gettext
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers
 
 from campaigns.models import Group
@@ -15,9 +16,14 @@ _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 STEP_ACTIONS = ["private_message", "group_message", "call", "tag"]
 
 
+@extend_schema_field({"type": "string", "pattern": _TIME.pattern})
+class ClockTimeField(serializers.CharField):
+    """HH:MM, 00:00 to 23:59."""
+
+
 class StepSerializer(serializers.Serializer):
     day = serializers.IntegerField(min_value=0, max_value=365)
-    time = serializers.CharField()
+    time = ClockTimeField()
     action = serializers.ChoiceField(choices=STEP_ACTIONS)
     content = serializers.CharField(allow_blank=True, required=False, default="", max_length=2000)
 
@@ -27,6 +33,43 @@ class StepSerializer(serializers.Serializer):
         return value
 
 
+def _trigger(kind: str, properties: dict, required: tuple[str, ...] = ()) -> dict:
+    return {
+        "type": "object",
+        "properties": {"kind": {"type": "string", "enum": [kind]}, **properties},
+        "required": ["kind", *required],
+    }
+
+
+TRIGGER_SCHEMA = {
+    "oneOf": [
+        _trigger("stage", {"stage": {"type": "string", "enum": [stage.value for stage in STAGE_RANK]}}, ("stage",)),
+        _trigger("group_joined", {"group": {"type": "string", "nullable": True, "description": "group code, or any"}}),
+        _trigger("tag", {"tag": {"type": "string", "description": "tag code"}}, ("tag",)),
+        _trigger("channel", {}),
+    ]
+}
+
+
+STEP_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "day": {"type": "integer", "minimum": 0, "maximum": 365},
+        "time": {"type": "string", "pattern": _TIME.pattern},
+        "action": {"type": "string", "enum": STEP_ACTIONS},
+        "content": {"type": "string", "maxLength": 2000, "description": "{name}, {owner}, {stage} are filled in"},
+    },
+    "required": ["day", "time", "action"],
+}
+
+
+@extend_schema_field({"type": "array", "items": STEP_SCHEMA, "minItems": 1})
+class StepsField(serializers.ListSerializer):
+    """A non-empty list of steps."""
+
+
+@extend_schema_serializer(component_name="Trigger")
+@extend_schema_field(TRIGGER_SCHEMA)
 class TriggerSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=SopTemplate.TriggerKind.choices)
     stage = serializers.CharField(required=False)
@@ -34,6 +77,9 @@ class TriggerSerializer(serializers.Serializer):
     tag = serializers.CharField(required=False)
 
     def validate(self, attrs: dict) -> dict:
+        if "kind" not in attrs:
+            # A PATCH replaces the whole trigger: its kind is required there too.
+            raise serializers.ValidationError({"kind": [self.fields["kind"].error_messages["required"]]})
         kind = attrs["kind"]
         if kind == SopTemplate.TriggerKind.STAGE:
             stage = attrs.get("stage")
@@ -61,7 +107,7 @@ class TriggerSerializer(serializers.Serializer):
 
 class SopTemplateSerializer(serializers.ModelSerializer):
     trigger = TriggerSerializer()
-    steps = StepSerializer(many=True, allow_empty=False)
+    steps = StepsField(child=StepSerializer(), allow_empty=False)
 
     class Meta:
         model = SopTemplate
@@ -76,11 +122,11 @@ class SopTemplateSerializer(serializers.ModelSerializer):
 
 
 class SopTaskSerializer(serializers.ModelSerializer):
-    template = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    template = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     staff = serializers.SerializerMethodField()
     content = serializers.SerializerMethodField()
-    done_by = serializers.CharField(read_only=True)
+    done_by = serializers.CharField(read_only=True, allow_null=True)
     status = serializers.CharField(source="status_code", read_only=True)
 
     class Meta:

@@ -60,16 +60,15 @@ class EventsIngestApi(APIView):
         examples=[
             OpenApiExample(
                 "One friend request",
-                value=[
-                    {
-                        "id": "wx-1",
-                        "type": "friend_request_sent",
-                        "at": "2026-11-02T10:00:00+08:00",
-                        "phone": "13800000001",
-                        "staff": "amy",
-                        "script": "sa",
-                    }
-                ],
+                # The request is `many`: the example is one item, and the schema shows it as a list.
+                value={
+                    "id": "wx-1",
+                    "type": "friend_request_sent",
+                    "at": "2026-11-02T10:00:00+08:00",
+                    "phone": "13800000001",
+                    "staff": "amy",
+                    "script": "sa",
+                },
                 request_only=True,
             )
         ],

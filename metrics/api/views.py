@@ -49,6 +49,9 @@ class IsManager(permissions.IsManager):
 
 
 def _validated(serializer_class, data) -> dict:
+    if hasattr(data, "getlist"):
+        # A query parameter sent empty (`?dimension=`) counts as not sent, as on every other list.
+        data = {name: value for name, value in data.items() if value != ""}
     serializer = serializer_class(data=data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
@@ -80,7 +83,7 @@ class _KpiExportApi(APIView):
 
     def perform_content_negotiation(self, request, force=False):
         fmt = request.query_params.get("format")
-        if not force and fmt is not None and fmt not in FORMATS:
+        if not force and fmt and fmt not in FORMATS:
             raise ValidationError({"format": f"'{fmt}' is not one of {', '.join(FORMATS)}."})
         return super().perform_content_negotiation(request, force)
 

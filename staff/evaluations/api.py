@@ -35,7 +35,7 @@ from staff.evaluations.serializers import (
     ReviewCycleSerializer,
 )
 from staff.evaluations.tiers import cycle_leaderboard, review_cycle_save
-from staff.models import CompetencyDimension, ReviewCycle, Staff
+from staff.models import CompetencyDimension, Decision, ReviewCycle, Staff
 from staff.permissions import IsManagerOrReadOnly, IsStaffMember
 from staff.roles import is_manager, role_for, scope_staff
 
@@ -126,15 +126,19 @@ class EvaluationViewSet(
     permission_classes = [IsStaffMember]
 
     def get_queryset(self):
-        return evaluation_list_for(user=self.request.user, filters=self.request.query_params)
+        params = self.request.query_params
+        for name in ("decision", "final_decision"):
+            if params.get(name) and params[name] not in Decision.values:
+                raise ValidationError({name: [gettext("可选：%(values)s") % {"values": ", ".join(Decision.values)}]})
+        return evaluation_list_for(user=self.request.user, filters=params)
 
     @extend_schema(
         parameters=[
             OpenApiParameter("cycle", str, description="review cycle code"),
             OpenApiParameter("staff", str, description="username"),
             OpenApiParameter("team", str, description="team code"),
-            OpenApiParameter("decision", str, enum=["advance", "keep", "transfer", "exit"]),
-            OpenApiParameter("final_decision", str, enum=["advance", "keep", "transfer", "exit"]),
+            OpenApiParameter("decision", str, enum=Decision.values),
+            OpenApiParameter("final_decision", str, enum=Decision.values),
         ]
     )
     def list(self, request, *args, **kwargs):

@@ -3,11 +3,12 @@
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
+from sitadmin.drf import RoundedDecimalField
 from staff.models import CompetencyDimension, Decision, Evaluation, RevenueTier, ReviewCycle
 
 
 class DimensionSerializer(serializers.ModelSerializer):
-    weight = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0)
+    weight = RoundedDecimalField(max_digits=6, decimal_places=2, min_value=0)
 
     class Meta:
         model = CompetencyDimension
@@ -16,7 +17,7 @@ class DimensionSerializer(serializers.ModelSerializer):
 
 
 class RevenueTierSerializer(serializers.ModelSerializer):
-    min_revenue = serializers.DecimalField(max_digits=14, decimal_places=2, min_value=0)
+    min_revenue = RoundedDecimalField(max_digits=14, decimal_places=2, min_value=0)
 
     class Meta:
         model = RevenueTier
@@ -24,7 +25,7 @@ class RevenueTierSerializer(serializers.ModelSerializer):
 
 
 class ReviewCycleSerializer(serializers.ModelSerializer):
-    revenue_baseline = serializers.DecimalField(
+    revenue_baseline = RoundedDecimalField(
         max_digits=14, decimal_places=2, min_value=0, required=False, allow_null=True
     )
     tiers = RevenueTierSerializer(many=True, required=False)

@@ -23,6 +23,14 @@ def test_xlsx_keeps_numbers_and_defuses_formulas():
     assert values[0][1:3] == (35327.6, 7)
 
 
+def test_xlsx_drops_control_characters_it_cannot_hold():
+    # A staff name with a BEL or a team name with DC3 (typed through the API) used to crash the export.
+    rows = [["x\x07y", "a\x13b\tc\nd"]]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes([("t\x01", ["name\x00", "team"], rows)]))).active
+    assert sheet.title == "t"
+    assert list(sheet.iter_rows(values_only=True)) == [("name", "team"), ("xy", "ab\tc\nd")]
+
+
 def test_csv_defuses_formulas_and_starts_with_a_bom():
     text = csv_text(["name", "amount"], [[h, 1] for h in HOSTILE] + [["张三", None]])
     assert text.startswith("\ufeff")

@@ -1,0 +1,44 @@
+"""Schemathesis hooks of the run in test_schemathesis.py (loaded through SCHEMATHESIS_HOOKS).
+
+A code, username, sensitive word or WeCom id names one row: creating a second row with one already taken is a 400
+by design (SPEC §5, §6). Generated bodies often repeat a short value such as "0", so a body that carries
+a value already drawn for the same collection in this run (or one of the test's own rows) is dropped
+before it is sent. Nothing is changed in what is sent; the API's answers to duplicates are covered by
+the API tests (test_api_catalog.py and others).
+"""
+
+import schemathesis
+
+UNIQUE_FIELDS = ("code", "username", "word", "wecom_chat_id", "wecom_userid")
+# The rows the test and the migrations create.
+TAKEN = {"t1", "op1", "st-admin", "tele", "unknown", "vip", "g1", "c1", "sop1"}
+TAKEN |= {"user_ops", "learning", "execution", "analysis", "product_selection"}
+_drawn: dict[tuple[str, str], set[str]] = {}
+
+
+@schemathesis.hook
+def filter_body(ctx, body) -> bool:
+    body = getattr(body, "value", body)  # a generated value may come wrapped with its metadata
+    method = ctx.operation.method.upper() if ctx.operation is not None else ""
+    if not isinstance(body, dict) or method not in ("POST", "PUT", "PATCH"):
+        return True
+    collection = ctx.operation.path.split("/")[3]
+    for field in UNIQUE_FIELDS:
+        value = body.get(field)
+        if not isinstance(value, str):
+            continue
+        value = value.strip()  # as the API reads it
+        drawn = _drawn.setdefault((collection, field), set())
+        if value in drawn or value in TAKEN:
+            return False
+        drawn.add(value)
+    return True
+
+
+@schemathesis.hook
+def filter_path_parameters(ctx, path_parameters) -> bool:
+    """The run does not delete the rows its references are drawn from (schemathesis.toml)."""
+    path_parameters = getattr(path_parameters, "value", path_parameters)
+    if ctx.operation is None or ctx.operation.method.upper() != "DELETE" or not isinstance(path_parameters, dict):
+        return True
+    return not any(value in TAKEN for value in path_parameters.values())
