@@ -76,8 +76,9 @@ def generate(cursor, *, messages: int, log=print) -> None:
     cursor.execute("SELECT setseed(0.42)")
     cursor.execute("INSERT INTO customers_leadsource (code, name, kind) VALUES ('ads', '广告', 'ads')")
     cursor.execute(
-        "INSERT INTO customers_customer (phone, external_id, name, remark, source_id, owner_id, stage, created_at,"
-        " updated_at) SELECT '13' || lpad(n::text, 9, '0'), NULL, '客户' || n, '',"
+        # WeCom contacts known by their external id (no phone: the search never reads one).
+        "INSERT INTO customers_customer (external_id, name, remark, source_id, owner_id, stage, created_at,"
+        " updated_at) SELECT 'wm' || lpad(n::text, 9, '0'), '客户' || n, '',"
         " (SELECT id FROM customers_leadsource), (SELECT id FROM staff_staff WHERE role = 'operator'"
         "  ORDER BY id OFFSET (n %% %s) LIMIT 1), 'fan', now(), now() FROM generate_series(1, %s) n",
         [2 * STAFF_PER_TEAM - 2, CUSTOMERS],
