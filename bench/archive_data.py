@@ -84,7 +84,8 @@ def generate(cursor, *, messages: int, log=print) -> None:
         [2 * STAFF_PER_TEAM - 2, CUSTOMERS],
     )
     cursor.execute(
-        "INSERT INTO campaigns_group (code, name, created_at) SELECT 'g' || n, '群' || n, now()"
+        "INSERT INTO campaigns_group (code, name, created_at, wecom_chat_id, purpose, status)"
+        " SELECT 'g' || n, '群' || n, now(), '', '', 'active'"
         " FROM generate_series(1, %s) n",
         [GROUPS],
     )

@@ -76,6 +76,10 @@ class TriggerSerializer(serializers.Serializer):
     group = serializers.CharField(required=False, allow_null=True)
     tag = serializers.CharField(required=False)
 
+    def to_representation(self, instance):
+        # As stored, less the ids; a template saved without a trigger (the admin allows it) shows `{}`.
+        return {k: v for k, v in (instance or {}).items() if not k.endswith("_id")}
+
     def validate(self, attrs: dict) -> dict:
         if "kind" not in attrs:
             # A PATCH replaces the whole trigger: its kind is required there too.
@@ -114,11 +118,6 @@ class SopTemplateSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "description", "active", "active_from", "trigger", "steps", "created_at"]
         read_only_fields = ["created_at"]
         extra_kwargs = {"active_from": {"required": False, "allow_null": True}}
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["trigger"] = {k: v for k, v in (instance.trigger or {}).items() if not k.endswith("_id")}
-        return data
 
 
 class SopTaskSerializer(serializers.ModelSerializer):

@@ -145,3 +145,13 @@ def test_hand_edits_fire_stage_and_tag_templates(client_for, manager, operator):
         ("b", "op1"),
         ("t", "op1"),
     ]
+
+
+def test_a_template_saved_without_a_trigger_is_listed_with_an_empty_one(client_for, manager):
+    """The admin can save a template with no trigger (it fires for nobody); the API still lists it."""
+    SopTemplateFactory(code="draft", trigger={})
+    SopTemplateFactory(code="tagged", trigger={"kind": "tag", "tag": "knee", "tag_id": 7})
+    response = client_for(manager).get("/api/v1/sop-templates/")
+    assert response.status_code == 200
+    triggers = {row["code"]: row["trigger"] for row in response.json()["results"]}
+    assert triggers == {"draft": {}, "tagged": {"kind": "tag", "tag": "knee"}}
