@@ -1,9 +1,9 @@
 """OpenAPI post-processing: the schema says what the API accepts, and every status it can answer.
 
 Request bodies without a file are JSON. Query parameters: an optional one sent empty counts as not
-sent (`allowEmptyValue`), `page` is a whole number from 1 and `page_size` one from 1 to 1000
-(`sitadmin.pagination`). A record's code (a staff member's username) names it in its URL and cannot
-change (`FixedCodeMixin`): the bodies of PUT and PATCH leave it out.
+sent (`allowEmptyValue`), `page` and `page_size` are whole numbers from 1, and a `page_size` above
+1000 gives pages of 1000 (`sitadmin.pagination`). A record's code (a staff member's username) names
+it in its URL and cannot change (`FixedCodeMixin`): the bodies of PUT and PATCH leave it out.
 
 Views document their success answers; the answers every operation shares are added here once:
 400 (bad parameters or body, or text the database cannot store, which the middleware refuses on
@@ -36,7 +36,8 @@ DESCRIPTIONS = {
     "429": "too many requests, or sign-ins locked after repeated failures",
 }
 THROTTLED = ("/api/v1/auth/token/", "/api/v1/events/", "/reveal-phone/")
-PAGE_BOUNDS = {"page": {"minimum": 1}, "page_size": {"minimum": 1, "maximum": PageSizePagination.max_page_size}}
+PAGE_BOUNDS = {"page": {"minimum": 1}, "page_size": {"minimum": 1}}
+PAGE_SIZE_NOTE = f"Rows per page; above {PageSizePagination.max_page_size} gives {PageSizePagination.max_page_size}."
 
 
 def document_query_parameters(result, generator, request, public):
@@ -48,6 +49,8 @@ def document_query_parameters(result, generator, request, public):
                 if parameter.get("in") != "query":
                     continue
                 parameter.setdefault("schema", {}).update(PAGE_BOUNDS.get(parameter["name"], {}))
+                if parameter["name"] == "page_size":
+                    parameter["description"] = PAGE_SIZE_NOTE
                 if not parameter.get("required"):
                     parameter["allowEmptyValue"] = True
     return result
