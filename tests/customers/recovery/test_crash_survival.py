@@ -1,5 +1,5 @@
 """Jobs survive their worker: a SIGKILLed pool child, and separately the whole worker, in the middle
-of an import and of a 30-day KPI recompute; each ends as one uninterrupted run would. A whole killed
+of a 300,000-row import and of a 30-day KPI recompute; each ends as one uninterrupted run would. A whole killed
 worker's messages come back through their leases lapsing (sitadmin/leases.py)."""
 
 import datetime as dt
@@ -32,7 +32,7 @@ from tests.customers.factories import LeadSourceFactory
 from tests.staff.factories import StaffFactory
 
 ROOT = Path(__file__).resolve().parents[3]
-IMPORT_ROWS = 20_000
+IMPORT_ROWS = 300_000
 DAYS = [dt.date(2026, 10, 1) + dt.timedelta(days=n) for n in range(30)]
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.django_db(transaction=True)]
 
@@ -102,21 +102,6 @@ def worker(monkeypatch, settings, tmp_path):
     celery_app.conf.CELERY_TASK_ALWAYS_EAGER = True
 
 
-def _wait_for_busy_worker(timeout: float = 60) -> None:
-    """Until the worker is inside a database query or transaction: the moment to kill it."""
-    deadline = time.monotonic() + timeout
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                " AND state IN ('active', 'idle in transaction') AND query NOT ILIKE '%%pg_stat_activity%%'"
-            )
-            if cursor.fetchone()[0]:
-                return
-            time.sleep(0.02)
-    raise AssertionError("the worker never got busy")
-
-
 @contextmanager
 def _locked(lock_sql: str, params=()):
     """A lock taken from a connection of our own, held until the block ends."""
@@ -124,6 +109,15 @@ def _locked(lock_sql: str, params=()):
         holder.execute(lock_sql, params)
         yield
         holder.rollback()
+
+
+@contextmanager
+def _day_held(day: dt.date):
+    """A row of `day` in the KPI table, locked: the recompute computes the days before it, then waits
+    inside that day's transaction (its delete of the day's rows). The row goes with the recompute."""
+    DailyKpi.objects.create(date=day, dimension="company", key="", computed_at=timezone.now())
+    with _locked("SELECT 1 FROM metrics_dailykpi WHERE date = %s FOR UPDATE", [day]):
+        yield
 
 
 def _wait_for_a_worker_waiting_on_a_lock(timeout: float = 60) -> None:
@@ -195,15 +189,19 @@ def _send_recompute(queue: str) -> None:
 
 
 def test_killed_pool_child_mid_import_and_mid_recompute(worker):
+    """The pool child SIGKILLed inside the import and then inside the recompute; the worker's main
+    process sees it die, the task is rejected back to the queue and a new child runs it. Each kill
+    lands while the task waits for a lock the test holds (see the next test)."""
     _kpi_events()
     expected_kpis = _uninterrupted_kpis()
     job = _import_job()
 
     import_run.apply_async(args=[job.pk], queue=worker.queue)
-    _wait(lambda: ImportJob.objects.get(pk=job.pk).status != ImportJob.Status.QUEUED)
-    _wait_for_busy_worker()
+    _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING)
     first_start = ImportJob.objects.get(pk=job.pk).started_at
-    worker.kill_child()
+    with _locked("SELECT 1 FROM customers_importjob WHERE id = %s FOR UPDATE", [job.pk]):
+        _wait_for_a_worker_waiting_on_a_lock()
+        worker.kill_child()
 
     _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE)
     job.refresh_from_db()
@@ -212,10 +210,10 @@ def test_killed_pool_child_mid_import_and_mid_recompute(worker):
     assert (job.total_rows, job.created, job.duplicates, job.invalid) == (IMPORT_ROWS, IMPORT_ROWS, 0, 0)
     assert Customer.objects.count() == IMPORT_ROWS + 300
 
-    _send_recompute(worker.queue)
-    _wait(lambda: DailyKpi.objects.filter(date=DAYS[3]).exists())
-    _wait_for_busy_worker()
-    worker.kill_child()
+    with _day_held(DAYS[10]):
+        _send_recompute(worker.queue)
+        _wait_for_a_worker_waiting_on_a_lock()
+        worker.kill_child()
     _wait(lambda: DailyKpi.objects.values("date").distinct().count() == 30 and _kpi_snapshot() == expected_kpis)
 
 
@@ -224,10 +222,10 @@ def test_killed_worker_mid_import_and_mid_recompute(worker):
     the recompute: what it held comes back only through its leases lapsing (5 s here), and the
     restarted worker runs it.
 
-    Each kill lands while the task waits for a lock the test holds: the import's job row (its
-    progress or its merge, inside the import's one transaction), then the KPI table (a day's rows,
-    inside that day's transaction). The import has 20,000 rows rather than 300,000 so that the
-    suite stays within its time on two cores.
+    Each kill lands while the task waits for a lock the test holds, so it cannot miss: the import's
+    job row, which its first progress update (after the first 100,000 of its 300,000 rows, inside
+    the import's one transaction) waits for; then a row of the eleventh day, which that day's
+    recompute waits for, inside its own transaction, ten days done.
     """
     _kpi_events()
     expected_kpis = _uninterrupted_kpis()
@@ -251,12 +249,12 @@ def test_killed_worker_mid_import_and_mid_recompute(worker):
     assert (job.total_rows, job.created, job.duplicates, job.invalid) == (IMPORT_ROWS, IMPORT_ROWS, 0, 0)
     assert Customer.objects.count() == IMPORT_ROWS + 300
 
-    with _locked("LOCK TABLE metrics_dailykpi IN SHARE MODE"):
+    with _day_held(DAYS[10]):
         _send_recompute(worker.queue)
         _wait_for_a_worker_waiting_on_a_lock()
         worker.kill_all()
     killed_at = time.monotonic()
-    assert not DailyKpi.objects.exists()
+    assert DailyKpi.objects.values("date").distinct().count() < 30
     worker.start()
     _wait(lambda: DailyKpi.objects.values("date").distinct().count() == 30 and _kpi_snapshot() == expected_kpis)
     assert time.monotonic() - killed_at < 90
