@@ -22,7 +22,7 @@ from customers.events.effects import BULK_BATCH_SIZE, customers_owner_from_event
 from customers.events.parsing import GROUP_EVENTS, EventItem, event_parse
 from customers.models import Customer, Event, EventType, LeadSource, Order
 from customers.privacy.crypto import phones_index
-from customers.services.stages import customer_stages_refresh
+from customers.services.stages import customer_stages_refresh, customers_with_stage_set_by_hand
 from sitadmin.bulk import rows_insert_ignoring_conflicts, rows_update
 from sitadmin.text import text_clean
 from staff.models import Staff
@@ -95,10 +95,12 @@ def _items_write(*, items: list[EventItem], errors: dict[int, list[str]], result
         result.accepted = len(inserted)
         result.stored_ids = [event.pk for event in inserted]
         if inserted:
-            # Messages (most of a chat archive) move no owner and no stage: only the customers with an
-            # event of a deciding type are looked at again.
+            # Messages (most of a chat archive) move no owner and decide no stage: only the customers
+            # with an event of a deciding type are looked at again, and those whose stage was set by
+            # hand, which any event of theirs ends.
             added = {event.customer_id for event in inserted if event.type == EventType.FRIEND_ADDED}
             staged = {event.customer_id for event in inserted if event.type in STAGE_DECIDING}
+            staged |= customers_with_stage_set_by_hand(customer_ids={e.customer_id for e in inserted} - staged)
             group_memberships_refresh(events=[event for event in inserted if event.type in GROUP_EVENTS])
             customers_owner_from_events(customer_ids=added)
             customer_stages_refresh(customer_ids=staged, cause="event")

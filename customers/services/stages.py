@@ -19,6 +19,20 @@ _STAGE_EVENT_TYPES = [
 ]
 
 
+def customers_with_stage_set_by_hand(*, customer_ids: Iterable[int]) -> set[int]:
+    """Those of `customer_ids` whose stage was ever changed by hand. Any event of theirs ends such a
+    change, a message too, so ingestion looks at them again even for events that decide no stage."""
+    customer_ids = list(set(customer_ids))
+    if not customer_ids:
+        return set()
+    return set(
+        StageTransition.objects.filter(customer__pk__any_of=customer_ids, cause="manual")
+        .order_by()
+        .values_list("customer_id", flat=True)
+        .distinct()
+    )
+
+
 def customer_stages_refresh(*, customer_ids: Iterable[int], cause: str = "event") -> int:
     """Recompute the stage of these customers from their events and orders.
 

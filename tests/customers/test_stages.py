@@ -7,6 +7,7 @@ import pytest
 
 from customers.events.services import events_ingest
 from customers.models import Customer, Event, OwnershipPeriod, Stage, StageTransition
+from customers.services.customers import customer_update
 from customers.services.stages import customer_stages_refresh
 from tests.customers.factories import CustomerFactory, OrderFactory
 from tests.staff.factories import StaffFactory
@@ -96,6 +97,23 @@ def test_a_change_by_hand_holds_until_the_next_event(team):
     assert customer.stage == Stage.REQUESTED
     last = StageTransition.objects.latest("id")
     assert (last.from_stage, last.to_stage, last.event.client_id) == ("buyer", "requested", "r2")
+
+
+@pytest.mark.django_db
+def test_a_message_ends_a_change_by_hand_too(team, manager):
+    """Messages decide no stage, yet they are events: the next one ends a stage set by hand (SPEC §2)."""
+    StaffFactory(user__username="amy", team=team)
+    added = {"type": "friend_added", "phone": "13800000001", "staff": "amy"}
+    events_ingest(events=[{"id": "a1", "at": "2026-11-02T10:00:00+08:00", **added}])
+    customer = Customer.objects.get()
+    customer_update(customer=customer, data={"stage": Stage.BUYER}, changed_by=manager.user)
+
+    message = {"type": "message", "direction": "in", "staff": "amy", "text": "在吗"}
+    events_ingest(events=[{"id": "m1", "at": "2026-11-06T10:00:00+08:00", "phone": "13800000001", **message}])
+    customer.refresh_from_db()
+    assert customer.stage == Stage.FAN
+    last = StageTransition.objects.filter(customer=customer).latest("id")
+    assert (last.from_stage, last.to_stage, last.cause, last.event.client_id) == ("buyer", "fan", "event", "a1")
 
 
 @pytest.mark.django_db
