@@ -22,6 +22,7 @@ from customers.imports.messages import (
     NOT_MAINLAND,
     ORDER_NO_TOO_LONG,
     WRONG_DIGITS,
+    message_stored,
 )
 from customers.phones import SEPARATORS, phones_normalize
 from customers.privacy.crypto import phones_encrypt, phones_index, phones_last4_index
@@ -146,7 +147,9 @@ def rows_check(frame: pd.DataFrame, *, first_row: dict[str, int], order_phones: 
     repeated = met | key.duplicated(keep="first")
     first_row.update(zip(key[~repeated], rows.loc[~repeated, "row_no"], strict=True))
     reason = DUPLICATE_ORDER_NO if order_phones is not None else DUPLICATE_ROW
-    first = pd.Series([reason % {"row": first_row[k]} for k in key[repeated]], dtype=object, index=key[repeated].index)
+    first = pd.Series(
+        [message_stored(reason, row=first_row[k]) for k in key[repeated]], dtype=object, index=key[repeated].index
+    )
     errors.append(_errors(rows.loc[repeated, "row_no"], key[repeated], first, phone=order_phones is None))
     rows = rows.loc[~repeated]
     duplicates = 0 if order_phones is not None else int(repeated.sum())
