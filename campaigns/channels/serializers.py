@@ -1,4 +1,4 @@
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -46,7 +46,10 @@ class ChannelCodeSerializer(serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["created_at"]
-        extra_kwargs = {"daily_cap": {"min_value": 1}}
+        # The bound is in the schema too; the message says how to have no cap.
+        extra_kwargs = {
+            "daily_cap": {"min_value": 1, "error_messages": {"min_value": gettext_lazy("至少为 1（留空表示不限）")}}
+        }
 
     def get_url(self, obj) -> str:
         return f"/c/{obj.code}/"
@@ -59,11 +62,6 @@ class ChannelCodeSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError(
                 gettext("员工已离职或未入职：%(usernames)s") % {"usernames": ", ".join(gone)}
             )
-        return value
-
-    def validate_daily_cap(self, value):
-        if value is not None and value < 1:
-            raise serializers.ValidationError(gettext("至少为 1（留空表示不限）"))
         return value
 
 

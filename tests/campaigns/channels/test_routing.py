@@ -32,6 +32,8 @@ def test_create_refuses_nobody_unknown_or_exited_staff(client_for, manager, trio
     assert client.post("/api/v1/channel-codes/", {**base, "staff": ["zed"]}, format="json").json().keys() == {"staff"}
     answer = client.post("/api/v1/channel-codes/", {**base, "staff": ["ann", "cat"]}, format="json")
     assert answer.status_code == 400 and "cat" in str(answer.json()["staff"])
+    answer = client.post("/api/v1/channel-codes/", {**base, "staff": ["ann"], "daily_cap": 0}, format="json")
+    assert answer.status_code == 400 and answer.json() == {"daily_cap": ["至少为 1（留空表示不限）"]}
     answer = client.post(
         "/api/v1/channel-codes/", {**base, "staff": ["ann", "bob"], "daily_cap": 2, "tags": []}, format="json"
     )
