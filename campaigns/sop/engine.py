@@ -89,21 +89,6 @@ def sop_after_hand_edit(*, customer: Customer, old_stage: str, at: dt.datetime) 
     return sop_fire(firings=firings, templates=templates)
 
 
-def sop_fire_for_import_tags(*, staging_table: str) -> int:
-    """Tag templates for the customers an import's staging table `staging_table` (row_no, phone_index, tag)
-    has just tagged (tag texts resolved through `import_tag_id`)."""
-    table = connection.ops.quote_name(staging_table)
-    tagged = (
-        f"SELECT c.id AS customer_id, m.tag_id AS tag_id FROM {table} t"  # noqa: S608 (a staging table's name)
-        " JOIN import_tag_id m ON m.tag = t.tag JOIN customers_customer c ON c.phone_index = t.phone_index"
-    )
-    return sop_fire_for_tagged(
-        customer_tags_sql=tagged,
-        params=[],
-        at=timezone.now(),
-    )
-
-
 def sop_fire_for_tagged(*, customer_tags_sql: str, params: list, at: dt.datetime) -> int:
     """Tag templates for customers given by a query answering (customer_id, tag_id) rows."""
     templates = sop_templates_active(kinds=[SopTemplate.TriggerKind.TAG])

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import pandas as pd
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
+from django.utils import timezone
 
-from campaigns.sop.engine import sop_fire_for_import_tags
+from campaigns.sop.engine import sop_fire_for_tagged
 from customers.imports.messages import ORDER_TAKEN
 from customers.imports.staging_sql import (
     _CHUNK_TABLES,
@@ -25,6 +26,7 @@ from customers.imports.staging_sql import (
     _TEXT_COLUMNS,
     _UPDATE_CUSTOMERS,
     _upsert_customers_sql,
+    tagged_sql,
 )
 from customers.models import ImportJob, OwnershipPeriod, Tag
 from customers.ownership.allocation import AllocationDealer
@@ -67,6 +69,7 @@ class ImportStaging:
         self.unassigned = 0
         self.held = 0
         self.chunked_rows = 0  # every one the first of its phone: repeats of a lead file are not staged
+        self.created_chunks = 0  # chunks written by `write_customers`
 
     def create(self) -> None:
         with connection.cursor() as cursor:
@@ -131,8 +134,11 @@ class ImportStaging:
             # Foreign keys checked by each statement rather than all at the commit: the checks then run
             # while the reader thread parses the next chunk.
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ANALYZE import_chunk")
-            cursor.execute("ANALYZE import_chunk_tag")
+            if not self.created_chunks:
+                # Column statistics for the planner, once: the chunks are alike, and the planner takes
+                # each one's size from its pages (a TRUNCATE forgets the row count, not the statistics).
+                cursor.execute("ANALYZE import_chunk")
+                cursor.execute("ANALYZE import_chunk_tag")
             if self.scope:
                 self.held += import_rows_hold(cursor, scope=self.scope, rows="import_chunk", tags="import_chunk_tag")
             if self.dealer:
@@ -147,10 +153,13 @@ class ImportStaging:
                 },
             )
             created, unassigned = cursor.fetchone()
-            self._merge_tags(cursor, tag_texts, tags="import_chunk_tag")
+            if not self.created_chunks:
+                cursor.execute("ANALYZE import_chunk_id")
+            self.created_chunks += 1
+            self._merge_tags(cursor, tag_texts, tags="import_chunk_tag", chunk=True)
             # Back to Django's deferred foreign keys for whatever else the transaction holds.
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            cursor.execute("TRUNCATE import_chunk, import_chunk_tag, import_chunk_owner")
+            cursor.execute("TRUNCATE import_chunk, import_chunk_tag, import_chunk_owner, import_chunk_id")
         self.created += created
         self.unassigned += unassigned
 
@@ -269,24 +278,25 @@ class ImportStaging:
             )
         return taken
 
-    def _merge_tags(self, cursor, tag_texts: Iterable[str], *, tags: str) -> None:
-        """Link the customers of staging table `tags` (row_no, phone_index, tag) to their tags."""
+    def _merge_tags(self, cursor, tag_texts: Iterable[str], *, tags: str, chunk: bool = False) -> None:
+        """Link the customers of staging table `tags` (row_no, phone_index, tag) to their tags.
+
+        `chunk`: a pipelined lead chunk just written (`tagged_sql`).
+        """
         texts = set(tag_texts)
         if not texts:
             return
         tag_ids = _tags_for(texts)
         cursor.execute("DELETE FROM import_tag_id")
         self.write("import_tag_id", pd.DataFrame(sorted(tag_ids.items()), columns=["tag", "tag_id"]))
-        cursor.execute(
-            "INSERT INTO customers_customertag (customer_id, tag_id)"  # noqa: S608 (a staging table's name)
-            f" SELECT DISTINCT c.id, m.tag_id FROM {tags} t"
-            " JOIN import_tag_id m ON m.tag = t.tag"
-            " JOIN customers_customer c ON c.phone_index = t.phone_index"
-            # Links the customer has already are skipped by the primary key, not by an anti-join:
-            # that would read all of customers_customertag for every chunk of a pipelined run.
-            " WHERE TRUE ORDER BY c.id, m.tag_id ON CONFLICT DO NOTHING"
-        )
-        sop_fire_for_import_tags(staging_table=tags)
+        if chunk:
+            # Customers the chunk created have no links yet: nothing to skip, and no conflict to look
+            # for (a third of the insert's time).
+            _insert_links(cursor, tagged_sql(tags, chunk=True, created=True), skip_existing=False)
+            _insert_links(cursor, tagged_sql(tags, chunk=True, created=False))
+        else:
+            _insert_links(cursor, tagged_sql(tags, chunk=False))
+        sop_fire_for_tagged(customer_tags_sql=tagged_sql(tags, chunk=chunk), params=[], at=timezone.now())
 
     def _merge_orders(self, cursor, job: ImportJob) -> tuple[int, list[int]]:
         cursor.execute(
@@ -299,6 +309,17 @@ class ImportStaging:
         )
         customer_ids = [row[0] for row in cursor.fetchall()]
         return len(customer_ids), sorted(set(customer_ids))
+
+
+def _insert_links(cursor, tagged: str, *, skip_existing: bool = True) -> None:
+    """Store the (customer_id, tag_id) rows of query `tagged` as tag links, each once."""
+    cursor.execute(
+        "INSERT INTO customers_customertag (customer_id, tag_id)"  # noqa: S608 (fixed statement text)
+        f" SELECT DISTINCT q.customer_id, q.tag_id FROM ({tagged}) q WHERE TRUE ORDER BY q.customer_id, q.tag_id"
+        # Links the customer has already are skipped by the primary key, not by an anti-join:
+        # that would read all of customers_customertag for every chunk of a pipelined run.
+        + (" ON CONFLICT DO NOTHING" if skip_existing else "")
+    )
 
 
 def staged_csv(table: str, frame: pd.DataFrame) -> str:

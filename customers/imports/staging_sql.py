@@ -11,6 +11,8 @@ _TABLES = {
     "import_row_error": "row_no integer, value varchar(255), phone_encrypted text, reason varchar(255)",
     "import_tag_id": "tag varchar(64), tag_id bigint",
     "import_chunk_owner": "row_no integer, staff_id bigint",
+    # The customers a lead chunk's upsert inserted or updated, for its tag links.
+    "import_chunk_id": "id bigint, phone_index varchar(32), created boolean",
 }
 _CHUNK_TABLES = {"import_row": "import_chunk", "import_row_tag": "import_chunk_tag"}
 # A lead chunk on its way to customers_customer (see `ImportStaging.write_customers`).
@@ -57,7 +59,8 @@ def _upsert_customers_sql(*, dealt: bool) -> str:
     One statement inserts the new customers in blind-index order and fills the empty name and remark of
     existing ones, so each phone is looked up once; the rows it inserted are those with `xmax = 0` (an
     updated row carries the updating transaction's id). `dealt`: the new customers get their owners
-    from `import_chunk_owner`, each with an ownership period opened in the same statement.
+    from `import_chunk_owner`, each with an ownership period opened in the same statement. The ids of
+    the rows it wrote go to `import_chunk_id`, so the chunk's tag links need not look the phones up again.
     """
     owner, join, periods = "NULL", "", ""
     if dealt:
@@ -81,7 +84,38 @@ def _upsert_customers_sql(*, dealt: bool) -> str:
         " remark = CASE WHEN c.remark = '' THEN excluded.remark ELSE c.remark END,"
         " updated_at = excluded.updated_at"
         " WHERE (c.name = '' AND excluded.name <> '') OR (c.remark = '' AND excluded.remark <> '')"
-        " RETURNING c.id, c.owner_id, c.xmax = 0 AS created)"
+        " RETURNING c.id, c.phone_index, c.owner_id, c.xmax = 0 AS created),"
+        " kept AS (INSERT INTO import_chunk_id (id, phone_index, created) SELECT id, phone_index, created FROM written)"
         f"{periods}"
         " SELECT COUNT(*) FILTER (WHERE created), COUNT(*) FILTER (WHERE created AND owner_id IS NULL) FROM written"
+    )
+
+
+def tagged_sql(tags: str, *, chunk: bool, created: bool | None = None) -> str:
+    """(customer_id, tag_id) of staging table `tags` (row_no, phone_index, tag), tag texts resolved
+    through `import_tag_id`.
+
+    `chunk`: a pipelined lead chunk, whose upsert kept the ids it wrote in `import_chunk_id`. Phones
+    found there are not looked up in `customers_customer` (a hash join with the whole table, growing
+    with every chunk); only the others are, customers that existed and were left unchanged.
+    `created`: of a chunk, only the customers its upsert inserted (True) or only the others (False).
+    """
+    resolved = f"FROM {tags} t JOIN import_tag_id m ON m.tag = t.tag"
+    stored = (
+        f"SELECT c.id AS customer_id, m.tag_id {resolved}"  # noqa: S608 (a staging table's name)
+        " JOIN customers_customer c ON c.phone_index = t.phone_index"
+    )
+    if not chunk:
+        return stored
+    written = (
+        f"SELECT w.id AS customer_id, m.tag_id {resolved} JOIN import_chunk_id w"  # noqa: S608
+        " ON w.phone_index = t.phone_index"
+    )
+    if created:
+        return f"{written} WHERE w.created"
+    if created is False:
+        written = f"{written} WHERE NOT w.created"
+    return (
+        f"{written} UNION ALL {stored}"  # noqa: S608
+        " WHERE NOT EXISTS (SELECT 1 FROM import_chunk_id w WHERE w.phone_index = t.phone_index)"
     )

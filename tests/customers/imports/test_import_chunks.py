@@ -126,3 +126,26 @@ def _waiting_on_advisory_lock() -> bool:
     with connection.cursor() as cursor:
         cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND NOT granted)")
         return cursor.fetchone()[0]
+
+
+def test_customers_left_unchanged_still_get_their_tags(team):
+    """A chunk's tag links take the ids its upsert wrote; customers it left as they were (name and
+    remark already filled) are looked up instead, in the first run as in a run of the same file again."""
+    source = LeadSourceFactory(code="tele")
+    kept = CustomerFactory(phone="13700000000", name="老二", remark="已有", source=source)
+    lines = ["phone,name,tags,remark", "13700000000,别名,宝妈,", "13900000001,新一,高意向,", "13900000002,新二,复购,"]
+    data = ("\n".join(lines) + "\n").encode()
+
+    def run() -> dict:
+        job = ImportJobFactory(
+            file=ContentFile(data, name="leads.csv"), file_name="leads.csv", file_size=len(data), source=source
+        )
+        import_job_run(job_id=job.pk, chunk_rows=2)
+        return {c.phone: sorted(t.code for t in c.tags.all()) for c in Customer.objects.prefetch_related("tags")}
+
+    first = run()
+    kept.refresh_from_db()
+    assert (kept.name, kept.remark) == ("老二", "已有")
+    assert first == {"13700000000": ["宝妈"], "13900000001": ["高意向"], "13900000002": ["复购"]}
+    # Again: every customer exists and nothing changes, so every link is looked up, and none is doubled.
+    assert run() == first
