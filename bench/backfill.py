@@ -26,18 +26,13 @@ import sys
 import time
 
 from benchdb import ROOT, bench_database_url, django_setup
+from eventgen import events_generate, history_start
 
 BENCH_DB = "sitadmin_bench_backfill"
 LAST_DAY = "2026-11-30"
 SPAN_DAYS = 180
 BACKFILL_DAYS = 90
 MEASURED_DAY = "2026-11-20"
-
-# Per 100 events, by g % 100: the type and which columns it carries.
-_EVENT_TYPE = """CASE
-  WHEN g %% 100 < 10 THEN 'friend_request_sent' WHEN g %% 100 < 15 THEN 'friend_added'
-  WHEN g %% 100 < 20 THEN 'group_joined' WHEN g %% 100 = 20 THEN 'group_left'
-  WHEN g %% 100 = 21 THEN 'friend_deleted' WHEN g %% 100 < 25 THEN 'order' ELSE 'message' END"""
 
 
 def generate(cursor, *, customers: int, events: int) -> None:
@@ -47,11 +42,7 @@ def generate(cursor, *, customers: int, events: int) -> None:
     staff = [row[0] for row in cursor.fetchall()]
     cursor.execute("SELECT array_agg(id ORDER BY id) FROM customers_leadsource")
     sources = cursor.fetchone()[0]
-    cursor.execute("SELECT MIN(id), COUNT(*) FROM campaigns_script")
-    first_script, scripts = cursor.fetchone()
-    cursor.execute("SELECT MIN(id), COUNT(*) FROM campaigns_group")
-    first_group, groups = cursor.fetchone()
-    start = f"TIMESTAMPTZ '{LAST_DAY} 23:59:59+08' - INTERVAL '{SPAN_DAYS} days'"
+    start = history_start(last_day=LAST_DAY, span_days=SPAN_DAYS)
     cursor.execute(f"SELECT {start}")  # noqa: S608 (constants of this module)
     (created,) = cursor.fetchone()
     # Phones are stored encrypted, with their blind index and last-four index beside them.
@@ -70,31 +61,8 @@ def generate(cursor, *, customers: int, events: int) -> None:
         f" SELECT id, (%s::bigint[])[1 + id %% %s], {start}, 'event' FROM customers_customer",  # noqa: S608
         [staff, len(staff)],
     )
-    # Without the secondary indexes, built afterwards: much faster than inserting into them.
-    cursor.execute(
-        "SELECT i.relname, pg_get_indexdef(i.oid) FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid"
-        " WHERE x.indrelid = 'customers_event'::regclass AND NOT x.indisprimary AND NOT x.indisunique"
-    )
-    indexes = cursor.fetchall()
-    for name, _ in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
-    cursor.execute(
-        "INSERT INTO customers_event (client_id, type, at, customer_id, staff_id, script_id, group_id, direction,"
-        " text, amount, order_no, received_at)"
-        f" SELECT 'b' || g, t, at, %s + (g * 7919) %% %s,"  # noqa: S608
-        "  CASE WHEN t IN ('friend_request_sent', 'friend_added', 'friend_deleted')"
-        "   THEN (%s::bigint[])[1 + g %% %s] END,"
-        "  CASE WHEN t = 'friend_request_sent' THEN %s + g %% %s END,"
-        "  CASE WHEN t IN ('group_joined', 'group_left') OR (t = 'message' AND g %% 3 = 0) THEN %s + g %% %s END,"
-        "  CASE WHEN t = 'message' THEN (ARRAY['in', 'in', 'out'])[1 + g %% 3] ELSE '' END, '',"
-        "  CASE WHEN t = 'order' THEN 99.00 END, CASE WHEN t = 'order' THEN 'o' || g ELSE '' END, at"
-        f" FROM (SELECT g, {_EVENT_TYPE} AS t,"
-        f"   {start} + (g::float8 / %s) * INTERVAL '{SPAN_DAYS} days' AS at"
-        "  FROM generate_series(0::bigint, %s::bigint - 1) g) e",
-        [first_customer, customers, staff, len(staff), first_script, scripts, first_group, groups, events, events],
-    )
-    for _, definition in indexes:
-        cursor.execute(definition)
+    span = {"last_day": LAST_DAY, "span_days": SPAN_DAYS}
+    events_generate(cursor, first_customer=first_customer, customers=customers, events=events, **span)
     cursor.execute("VACUUM ANALYZE")
 
 

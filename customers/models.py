@@ -220,6 +220,10 @@ class Event(models.Model):
                 condition=models.Q(type__in=["group_joined", "group_left"]),
                 name="event_group_state_idx",
             ),
+            # A staff member's deletions of a day: the loss alert counts them again after every batch with one.
+            models.Index(
+                fields=["staff", "at"], condition=models.Q(type="friend_deleted"), name="event_deleted_staff_idx"
+            ),
             # The week's group speakers (speakers_7d) read seven days of group `in` messages from this alone.
             models.Index(
                 fields=["at"],
