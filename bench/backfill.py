@@ -1,7 +1,7 @@
 """Benchmark: a 90-day KPI backfill fanned out by day on 1 and 2 Celery workers, and one day's KPIs
 on a monthly-partitioned event table against the plain one.
 
-    .venv/bin/python bench/backfill.py [--events 6000000] [--customers 300000] [--database NAME]
+    .venv/bin/python bench/backfill.py [--events 6000000] [--customers 300000] [--database NAME] [--skip-backfill]
 
 Creates a fresh database (`sitadmin_bench_backfill` on the server of `DATABASE_URL`), migrates it
 and generates inside PostgreSQL (`INSERT … SELECT … FROM generate_series`): 100 staff in 10 teams,
@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--events", type=int, default=6_000_000)
     parser.add_argument("--customers", type=int, default=300_000)
     parser.add_argument("--database", default=BENCH_DB)
+    parser.add_argument("--skip-backfill", action="store_true", help="only the day on the two table layouts")
     parser.add_argument("--measure-day", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.measure_day:
@@ -200,14 +201,15 @@ def main() -> None:
     )
     connection.close()
 
-    queue = f"bench-backfill-{os.getpid()}"
-    one = backfill(workers=1, database_url=database_url, queue=queue)
-    print(f"backfill of {BACKFILL_DAYS} days, 1 worker:  {one:6.1f} s ({one / BACKFILL_DAYS:.2f} s/day)")
-    two = backfill(workers=2, database_url=database_url, queue=queue)
-    print(
-        f"backfill of {BACKFILL_DAYS} days, 2 workers: {two:6.1f} s ({two / BACKFILL_DAYS:.2f} s/day), "
-        f"{one / two:.2f}x the single worker"
-    )
+    if not args.skip_backfill:
+        queue = f"bench-backfill-{os.getpid()}"
+        one = backfill(workers=1, database_url=database_url, queue=queue)
+        print(f"backfill of {BACKFILL_DAYS} days, 1 worker:  {one:6.1f} s ({one / BACKFILL_DAYS:.2f} s/day)")
+        two = backfill(workers=2, database_url=database_url, queue=queue)
+        print(
+            f"backfill of {BACKFILL_DAYS} days, 2 workers: {two:6.1f} s ({two / BACKFILL_DAYS:.2f} s/day), "
+            f"{one / two:.2f}x the single worker"
+        )
 
     with connection.cursor() as cursor:
         built = partitioned_copy(cursor)

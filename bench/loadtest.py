@@ -130,6 +130,10 @@ def main() -> int:
     parser.add_argument("--port", type=int, default=int(os.environ.get("LOADTEST_PORT", "8765")))
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", "60")))
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
+    parser.add_argument(
+        "--ingest-workers", type=int, default=0, help="a second gunicorn of N workers on PORT + 1 for the posters"
+    )
+    parser.add_argument("--ingest-nice", type=int, default=0, help="the ingest pool's niceness (GUNICORN_NICE)")
     parser.add_argument("--database", default=os.environ.get("LOADTEST_DATABASE", "sitadmin_loadtest"))
     parser.add_argument("--customers", type=int, default=SEEDED_CUSTOMERS, help="customers seeded beforehand")
     parser.add_argument("--history", type=int, default=HISTORY_EVENTS, help="events stored beforehand")
@@ -144,57 +148,54 @@ def main() -> int:
     from django.db import connection
 
     connection.close()
-    server_env = {**os.environ, "DATABASE_URL": database_url, "GUNICORN_BIND": f"127.0.0.1:{args.port}"}
-    if args.workers:
-        server_env["GUNICORN_WORKERS"] = str(args.workers)
-    server = subprocess.Popen(  # noqa: S603 (our own virtualenv's gunicorn)
-        [str(VENV_BIN / "gunicorn"), "-c", "sitadmin/gunicorn.conf.py", "sitadmin.wsgi"], cwd=ROOT, env=server_env
-    )
-    base = f"http://127.0.0.1:{args.port}"
+    env = {**os.environ, "DATABASE_URL": database_url}
+    pools = [("web", args.port, args.workers, 0)]
+    if args.ingest_workers:
+        pools.append(("ingest", args.port + 1, args.ingest_workers, args.ingest_nice))
+    servers = []
     try:
-        _wait_until_up(f"{base}/healthz", seconds=30)
-        with tempfile.TemporaryDirectory() as tmp:
-            result_path = os.path.join(tmp, "posters.json")
-            # Posters and readers in two locust processes: building a 1,000-event body holds a
-            # process's event loop, and the readers' timings must not include that wait.
-            runs = []
-            for role, users in (("EventPoster", 8), ("Reader", 20)):
-                command = [
-                    str(VENV_BIN / "locust"),
-                    "-f",
-                    "bench/loadtest_locustfile.py",
-                    role,
-                    "--headless",
-                    "--users",
-                    str(users),
-                    "--spawn-rate",
-                    str(users),
-                    "--run-time",
-                    f"{args.seconds}s",
-                    "--stop-timeout",
-                    "30",
-                    "--host",
-                    base,
-                    "--csv",
-                    os.path.join(tmp, role),
-                    "--only-summary",
-                    "--loglevel",
-                    "WARNING",
-                ]
-                env = {**os.environ, **client_env, "LOADTEST_RESULT": result_path}
-                runs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL))  # noqa: S603
-            for run in runs:
-                run.wait()
-            stats = {
-                **_stats(os.path.join(tmp, "EventPoster_stats.csv")),
-                **_stats(os.path.join(tmp, "Reader_stats.csv")),
-            }
-            with open(result_path) as fh:
-                posted = json.load(fh)
+        for _name, port, workers, nice in pools:
+            server_env = {**env, "GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_NICE": str(nice)}
+            if workers:
+                server_env["GUNICORN_WORKERS"] = str(workers)
+            servers.append(
+                subprocess.Popen(  # noqa: S603 (our own virtualenv's gunicorn)
+                    [str(VENV_BIN / "gunicorn"), "-c", "sitadmin/gunicorn.conf.py", "sitadmin.wsgi"],
+                    cwd=ROOT,
+                    env=server_env,
+                )
+            )
+        for _name, port, _workers, _nice in pools:
+            _wait_until_up(f"http://127.0.0.1:{port}/healthz", seconds=30)
+        hosts = {"EventPoster": f"http://127.0.0.1:{pools[-1][1]}", "Reader": f"http://127.0.0.1:{args.port}"}
+        stats, posted = _drive(hosts=hosts, seconds=args.seconds, client_env=client_env)
     finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=60)
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=60)
     return report(stats=stats, posted=posted)
+
+
+def _drive(*, hosts: dict[str, str], seconds: int, client_env: dict) -> tuple[dict, dict]:
+    """Run the posters and the readers, each in a locust process of its own, against their hosts."""
+    with tempfile.TemporaryDirectory() as tmp:
+        result_path = os.path.join(tmp, "posters.json")
+        # Posters and readers in two locust processes: building a 1,000-event body holds a
+        # process's event loop, and the readers' timings must not include that wait.
+        runs = []
+        for role, users in (("EventPoster", 8), ("Reader", 20)):
+            command = [str(VENV_BIN / "locust"), "-f", "bench/loadtest_locustfile.py", role, "--headless"]
+            command += ["--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s"]
+            command += ["--stop-timeout", "30", "--host", hosts[role], "--csv", os.path.join(tmp, role)]
+            command += ["--only-summary", "--loglevel", "WARNING"]
+            env = {**os.environ, **client_env, "LOADTEST_RESULT": result_path}
+            runs.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL))  # noqa: S603
+        for run in runs:
+            run.wait()
+        stats = {**_stats(os.path.join(tmp, "EventPoster_stats.csv")), **_stats(os.path.join(tmp, "Reader_stats.csv"))}
+        with open(result_path) as fh:
+            return stats, json.load(fh)
 
 
 def report(*, stats: dict[str, dict], posted: dict) -> int:

@@ -45,3 +45,15 @@ class KpiComputation(models.Model):
         ordering = ["-date"]
         verbose_name = pgettext_lazy("model", "指标计算记录")
         verbose_name_plural = pgettext_lazy("models", "指标计算记录")
+
+
+class KpiRowsVersion(models.Model):
+    """One row whose `token` is drawn anew by every statement that changes `DailyKpi` or
+    `KpiComputation` (statement triggers on PostgreSQL, migration 0005): KPI reads are cached under it
+    (`metrics.cache`).
+
+    A random token, not a counter: a rolled-back write or a database made again never brings back a
+    version whose cached answers hold other rows.
+    """
+
+    token = models.UUIDField()

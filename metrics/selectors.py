@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import F, Sum
 from django.utils import timezone
 
+from metrics.cache import kpi_cached
 from metrics.catalog import ALL_METRICS, CENT, DIMENSION_METRICS, METRICS, RATE_OF_SUMS, STATE_AT_END, Metric, ratio
 from metrics.models import DailyKpi, Dimension, KpiComputation
 from metrics.reports.selectors import funnel_report, group_effect_report, repurchase_report, script_report
@@ -42,6 +43,7 @@ def _rows(*, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collect
     return qs
 
 
+@kpi_cached
 def kpi_daily(
     *, dimension: str, date_from: dt.date, date_to: dt.date, keys: Collection[str] | None = None
 ) -> list[dict]:
@@ -67,6 +69,7 @@ def _folded_rate(metric: Metric, *, row: dict, sums: dict) -> float | None:
     return ratio(row[metric.numerator], row[metric.denominator])
 
 
+@kpi_cached
 def kpi_summary(
     *,
     dimension: str,
@@ -142,13 +145,18 @@ def kpi_coverage(*, date_from: dt.date, date_to: dt.date) -> dict:
     and today), or when it was last computed before its window closed (a nightly recompute
     completes it).
     """
+    return _kpi_coverage(date_from=date_from, date_to=date_to, today=timezone.localdate())
+
+
+@kpi_cached
+def _kpi_coverage(*, date_from: dt.date, date_to: dt.date, today: dt.date) -> dict:
     computations = list(
         KpiComputation.objects.filter(date__gte=date_from, date__lte=date_to)
         .order_by("date")
         .values_list("date", "computed_at")
     )
     computed_at = dict(computations)
-    since = kpi_provisional_since()
+    since = kpi_provisional_since(today=today)
     provisional, missing = [], []
     for day in kpi_days(date_from, date_to):
         at = computed_at.get(day)

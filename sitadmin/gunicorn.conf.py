@@ -33,3 +33,13 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "warning")
 # Each worker keeps its database connection between requests instead of opening one per request
 # (a new PostgreSQL backend costs several milliseconds); read by sitadmin/settings.py.
 os.environ.setdefault("DB_CONN_MAX_AGE", "300")
+
+# A pool kept for the bulk writes (POST /api/v1/events/, routed to it by the load balancer) can run
+# below the pages' priority, so that a burst of batches does not hold up the people reading:
+# `GUNICORN_NICE=10` (docs/scaling.md). The workers lower their own priority once forked.
+niceness = int(os.environ.get("GUNICORN_NICE", "0"))
+
+
+def post_fork(server, worker):
+    if niceness:
+        os.nice(niceness)
