@@ -2,18 +2,22 @@
 
     make loadtest                      # LOADTEST_PORT=8765, LOADTEST_SECONDS=60
     .venv/bin/python bench/loadtest.py [--port 8765] [--seconds 60] [--workers N] [--database NAME]
+                                       [--ingest-workers 4] [--ingest-nice 10] [--history 1000000]
 
 1. A fresh PostgreSQL database (`sitadmin_loadtest` on the server of `DATABASE_URL`), migrated;
    100 staff in 10 teams, a manager, 4 lead sources, 10 scripts, 50 groups, 100,000 customers, a
    year of daily KPI rows (company, teams, staff, sources, scripts, groups) loaded with COPY, and
    1,000,000 events over the 180 days up to yesterday (`--history`, bench/eventgen.py), analysed.
-2. gunicorn with sitadmin/gunicorn.conf.py on 127.0.0.1:PORT.
+2. gunicorn with sitadmin/gunicorn.conf.py twice, as docs/scaling.md deploys it: the pages' pool
+   (the config's workers) on 127.0.0.1:PORT, and the posters' pool (`--ingest-workers`, at
+   `GUNICORN_NICE=--ingest-nice`) on PORT + 1, where a load balancer would send POST /api/v1/events/.
+   `--ingest-workers 0`: one pool for everything.
 3. locust headless (bench/loadtest_locustfile.py) for SECONDS: 8 users posting 1,000-event
    batches back to back, 20 users reading the KPI summary, the dashboard and /healthz.
 4. The stored events counted against those the server accepted; every client id stored once.
-Prints events/s (stored events over the posting window) and median / p95 of every endpoint beside
-/healthz, the same-run baseline, and the targets. Exits non-zero on a failed request, an item
-error, or a count that does not match.
+Prints events/s (stored events over the posting window), median / p95 of every endpoint beside
+/healthz, the same-run baseline, the targets, and where the CPU went (each pool, PostgreSQL, the
+rest). Exits non-zero on a failed request, an item error, or a count that does not match.
 """
 
 import argparse
@@ -36,6 +40,9 @@ SEEDED_CUSTOMERS = 100_000
 # Events stored before the run, over the seeded customers and the 180 days up to yesterday: the
 # planner then works from the statistics of a table in use, not of an empty one.
 HISTORY_EVENTS = 1_000_000
+# The posters' pool, as docs/scaling.md deploys it: 4 workers below the pages' priority.
+INGEST_WORKERS = 4
+INGEST_NICE = 10
 TARGETS = {"events_per_s": 10_000, "summary_p95_ms": 50, "dashboard_p95_ms": 300}
 
 
@@ -131,9 +138,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("LOADTEST_SECONDS", "60")))
     parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: the config's)")
     parser.add_argument(
-        "--ingest-workers", type=int, default=0, help="a second gunicorn of N workers on PORT + 1 for the posters"
+        "--ingest-workers", type=int, default=INGEST_WORKERS, help="workers of the posters' pool (0: one pool)"
     )
-    parser.add_argument("--ingest-nice", type=int, default=0, help="the ingest pool's niceness (GUNICORN_NICE)")
+    parser.add_argument("--ingest-port", type=int, default=None, help="the posters' pool's port (default PORT + 1)")
+    parser.add_argument("--ingest-nice", type=int, default=INGEST_NICE, help="the posters' pool's GUNICORN_NICE")
     parser.add_argument("--database", default=os.environ.get("LOADTEST_DATABASE", "sitadmin_loadtest"))
     parser.add_argument("--customers", type=int, default=SEEDED_CUSTOMERS, help="customers seeded beforehand")
     parser.add_argument("--history", type=int, default=HISTORY_EVENTS, help="events stored beforehand")
@@ -151,7 +159,7 @@ def main() -> int:
     env = {**os.environ, "DATABASE_URL": database_url}
     pools = [("web", args.port, args.workers, 0)]
     if args.ingest_workers:
-        pools.append(("ingest", args.port + 1, args.ingest_workers, args.ingest_nice))
+        pools.append(("ingest", args.ingest_port or args.port + 1, args.ingest_workers, args.ingest_nice))
     servers = []
     try:
         for _name, port, workers, nice in pools:
@@ -168,13 +176,38 @@ def main() -> int:
         for _name, port, _workers, _nice in pools:
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", seconds=30)
         hosts = {"EventPoster": f"http://127.0.0.1:{pools[-1][1]}", "Reader": f"http://127.0.0.1:{args.port}"}
+        pool_pids = {name: server.pid for (name, *_), server in zip(pools, servers, strict=True)}
+        before = _cpu_seconds(pool_pids)
         stats, posted = _drive(hosts=hosts, seconds=args.seconds, client_env=client_env)
+        cpu = {name: seconds - before.get(name, 0.0) for name, seconds in _cpu_seconds(pool_pids).items()}
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
         for server in servers:
             server.wait(timeout=60)
-    return report(stats=stats, posted=posted)
+    return report(stats=stats, posted=posted, cpu=cpu)
+
+
+def _cpu_seconds(pool_pids: dict[str, int]) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by each gunicorn pool (master and workers), by the
+    PostgreSQL server's processes, and by the whole machine (`machine`, every core's busy time)."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.Error:
+            return 0.0
+        return times.user + times.system
+
+    seconds = {}
+    for name, pid in pool_pids.items():
+        master = psutil.Process(pid)
+        seconds[f"gunicorn {name}"] = sum(used(p) for p in [master, *master.children(recursive=True)])
+    seconds["postgresql"] = sum(used(p) for p in psutil.process_iter(["name"]) if p.info["name"] == "postgres")
+    machine = psutil.cpu_times()
+    seconds["machine"] = machine.user + machine.nice + machine.system + machine.irq + machine.softirq
+    return seconds
 
 
 def _drive(*, hosts: dict[str, str], seconds: int, client_env: dict) -> tuple[dict, dict]:
@@ -198,7 +231,7 @@ def _drive(*, hosts: dict[str, str], seconds: int, client_env: dict) -> tuple[di
             return stats, json.load(fh)
 
 
-def report(*, stats: dict[str, dict], posted: dict) -> int:
+def report(*, stats: dict[str, dict], posted: dict, cpu: dict[str, float] | None = None) -> int:
     from django.db import connection
 
     with connection.cursor() as cursor:
@@ -226,6 +259,15 @@ def report(*, stats: dict[str, dict], posted: dict) -> int:
             f"{name:<36} {row['Request Count']:>8} {row['Failure Count']:>5} {row['50%']:>5} ms {row['95%']:>5} ms"
             f"   {baseline.get('50%', '?')} / {baseline.get('95%', '?')} ms"
         )
+    if cpu and stored:
+        # Where the cores went during the run (posting, reading and the clients' stop), per 1,000 events.
+        machine = cpu["machine"]
+        parts = {k: v for k, v in cpu.items() if k != "machine"}
+        parts["the rest (locust, Redis, the system)"] = machine - sum(parts.values())
+        print(f"CPU during the run: {machine:.1f} core-seconds, {machine / stored * 1e6:.0f} core-ms per 1,000 events")
+        for name, seconds in parts.items():
+            share = f"{seconds:7.1f} s  {seconds / machine:5.1%}"
+            print(f"  {name:<40} {share}  {seconds / stored * 1e6:6.0f} core-ms / 1,000 events")
     summary_p95 = float(stats["GET /api/v1/kpis/summary/"]["95%"])
     dashboard_p95 = float(stats["GET /dashboard/"]["95%"])
     for label, ok in (

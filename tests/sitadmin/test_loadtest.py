@@ -1,8 +1,9 @@
 """`make loadtest` stays runnable: a short run of bench/loadtest.py (gunicorn, two locust processes,
 PostgreSQL) stores every event it was sent exactly once, with no failed request.
 
-The run is shortened (8 s, 2,000 seeded customers with 20,000 events, 3 gunicorn workers) to fit the suite; its speed
-figures are not judged here, only that it runs and that the count of stored events is exact.
+The run is shortened (8 s, 2,000 seeded customers with 20,000 events, 3 gunicorn workers for the
+readers and 2 for the posters) to fit the suite; its speed figures are not judged here, only that it
+runs and that the count of stored events is exact.
 """
 
 import os
@@ -33,7 +34,7 @@ def _free_port() -> int:
 def test_loadtest_runs_and_stores_every_event_once():
     database = f"{connection.settings_dict['NAME']}_loadtest"
     command = [sys.executable, "bench/loadtest.py", "--seconds", "8", "--customers", "2000", "--workers", "3"]
-    command += ["--history", "20000"]
+    command += ["--history", "20000", "--ingest-workers", "2", "--ingest-port", str(_free_port())]
     command += ["--port", str(_free_port()), "--database", database]
     env = {**os.environ, "DATABASE_URL": database_url("postgres")}
     try:
