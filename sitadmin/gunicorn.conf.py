@@ -1,15 +1,18 @@
 """Gunicorn, the production web server: `gunicorn -c sitadmin/gunicorn.conf.py sitadmin.wsgi`.
 
-Worker count: `GUNICORN_WORKERS`, by default 6 × cores (12 on the 2-core reference machine).
+Run twice, as two pools (README, "Load, production server and scaling"; docs/scaling.md): the pages'
+pool with `GUNICORN_WORKERS`, by default 6 × cores (12 on the 2-core reference machine), and an
+ingestion pool for `POST /api/v1/events/` with `GUNICORN_WORKERS=4 GUNICORN_NICE=10`.
 Every worker is a separate process serving one request at a time (sync workers): the API and the
 pages spend their time in Python and PostgreSQL, so threads would only contend for the GIL. The
-count is well above the cores because a 1,000-event batch holds its worker for a second or two:
-with fewer workers than clients posting batches, every worker is busy with a batch and a 1 ms
-read waits for one to finish. Measured by `make loadtest` (8 posting clients, 20 readers, same
-run, load average 10 on 2 cores): 5 workers (2 × cores + 1) stored 3,228 events/s and `/healthz`
-took a median 1.3 s; 12 workers stored 5,956 events/s and `/healthz` took 35 ms. Workers hold no
-state of their own (sessions and caches live in PostgreSQL and Redis), so more machines behind a
-load balancer scale the web tier (docs/scaling.md).
+pages' pool has many workers because a read must find one free at once. A 1,000-event batch holds
+its worker for most of a second, all of it CPU (Python, then PostgreSQL): 4 of them keep 2 cores
+busy, more only add to the queue for the cores, and below the pages' priority they take whatever
+CPU the readers leave. Measured by `make loadtest` (8 posting clients, 20 readers, 2 cores): one pool
+of 12 workers stored 7,657 events/s, the summary's p95 320 ms; an ingestion pool of 3, 4 and 6
+workers at niceness 10 stored 7,992, 8,705-9,203 and 8,500 events/s, the summary's p95 73-150 ms
+(BENCHMARKS.md). Workers hold no state of their own (sessions and caches live in PostgreSQL and
+Redis), so more machines behind a load balancer scale the web tier (docs/scaling.md).
 """
 
 import multiprocessing
