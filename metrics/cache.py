@@ -12,22 +12,54 @@ On SQLite (the embedded `make run`) there is no trigger, and reads go straight t
 import functools
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import connection
 
 # Long enough for a working day; old versions are never read again, so they may expire at leisure.
 TIMEOUT_SECONDS = 24 * 3600
 
 
+# Within one request the token is read once, however many KPI reads a page makes; outside a request
+# (Celery, commands) it is read every time.
+_request_memo: ContextVar[dict | None] = ContextVar("kpi_rows_version_memo", default=None)
+
+
 def kpi_rows_version() -> str | None:
     """The current token, or None where reads are not cached (SQLite, or no version row yet)."""
     if connection.vendor != "postgresql":
         return None
+    memo = _request_memo.get()
+    if memo is not None and "token" in memo:
+        return memo["token"]
     with connection.cursor() as cursor:
         cursor.execute("SELECT token FROM metrics_kpirowsversion WHERE id = 1")
         row = cursor.fetchone()
-    return str(row[0]) if row else None
+    token = str(row[0]) if row else None
+    if memo is not None and token is not None:
+        memo["token"] = token
+    return token
+
+
+def kpi_rows_version_forget() -> None:
+    """Read the token again at the next KPI read of this request (after writing KPI rows in it)."""
+    memo = _request_memo.get()
+    if memo is not None:
+        memo.clear()
+
+
+def _request_begins(**kwargs) -> None:
+    _request_memo.set({})
+
+
+def _request_ends(**kwargs) -> None:
+    _request_memo.set(None)
+
+
+request_started.connect(_request_begins, dispatch_uid="metrics.cache.request_begins")
+request_finished.connect(_request_ends, dispatch_uid="metrics.cache.request_ends")
 
 
 def _normalised(value):

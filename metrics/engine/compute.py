@@ -20,6 +20,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from customers.models import Event
+from metrics.cache import kpi_rows_version_forget
 from metrics.catalog import ALL_METRICS, CENT, DIMENSION_METRICS, METRICS, ratio
 from metrics.engine import sql as kpi_sql
 from metrics.models import DailyKpi, Dimension, KpiComputation
@@ -197,6 +198,7 @@ def kpis_compute_day(*, day: dt.date) -> int:
                 "rows": len(rows),
             },
         )
+    kpi_rows_version_forget()
     return len(rows)
 
 

@@ -7,6 +7,8 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
+from metrics.cache import _request_begins, _request_ends, kpi_rows_version
+from metrics.engine.compute import kpis_compute_day
 from metrics.models import DailyKpi
 from metrics.selectors import kpi_coverage, kpi_daily, kpi_summary
 from tests.metrics.factories import DailyKpiFactory, KpiComputationFactory
@@ -59,3 +61,22 @@ def test_coverage_follows_the_record_of_computed_days():
     assert kpi_coverage(date_from=DAY, date_to=next_day)["missing_days"] == [next_day]
     KpiComputationFactory(date=next_day)
     assert kpi_coverage(date_from=DAY, date_to=next_day)["missing_days"] == []
+
+
+def test_a_request_reads_the_version_once_and_a_computation_in_it_reads_it_again(manager, client_for):
+    DailyKpiFactory(date=DAY, dimension="staff", key="amy", requests=3)
+    params = {"dimension": "staff", "date_from": DAY.isoformat(), "date_to": DAY.isoformat()}
+    with CaptureQueriesContext(connection) as queries:
+        assert client_for(manager).get("/api/v1/kpis/summary/", params).status_code == 200
+    # The summary and the coverage are two KPI reads; the version is asked once for both.
+    assert sum("metrics_kpirowsversion" in q["sql"] for q in queries.captured_queries) == 1
+
+    # What the request signals do (sending them would also close the test's connection).
+    _request_begins()
+    try:
+        before = kpi_rows_version()
+        assert kpi_rows_version() == before  # remembered for the request
+        kpis_compute_day(day=DAY)  # writes KPI rows, then forgets the remembered token
+        assert kpi_rows_version() not in (None, before)
+    finally:
+        _request_ends()
