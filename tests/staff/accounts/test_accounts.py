@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 from knox.models import AuthToken
 
-from tests.staff.factories import DEMO_PASSWORD
+from staff.models import Staff
+from tests.staff.factories import DEMO_PASSWORD, StaffFactory
 
 pytestmark = pytest.mark.django_db
 TOKEN_URL = "/api/v1/auth/token/"
@@ -97,3 +98,26 @@ def test_password_validators_apply_to_new_staff(client_for, manager):
         assert "password" in answer.json()
     strong = client.post("/api/v1/staff/", {"username": "newbie", "password": "Lanzhou-Noodles-42"}, format="json")
     assert strong.status_code == 201
+
+
+def test_sessions_read_through_the_cache_end_with_deactivation_password_change_and_sign_out(operator, team):
+    """Sessions are read from the cache (`cached_db`), yet the user's row decides on every request."""
+    other = StaffFactory(user__username="op2", role=Staff.Role.OPERATOR, team=team)
+
+    def signed_in(username: str) -> Client:
+        browser = Client()
+        assert browser.post("/login/", {"username": username, "password": DEMO_PASSWORD}).status_code == 302
+        assert browser.get("/").status_code == 200
+        return browser
+
+    signed_out, password_changed, deactivated = signed_in("op1"), signed_in("op1"), signed_in("op2")
+    signed_out.post("/logout/")
+    assert signed_out.get("/").status_code == 302
+    assert password_changed.get("/").status_code == 200
+    operator.user.set_password("another-long-password-1")
+    operator.user.save()
+    assert password_changed.get("/").status_code == 302
+    assert deactivated.get("/").status_code == 200
+    other.user.is_active = False
+    other.user.save()
+    assert deactivated.get("/").status_code == 302
