@@ -1,10 +1,11 @@
-"""KPI reads cached under the version of the KPI rows (docs/metrics.md §Reading the KPI tables).
+"""KPI reads cached under the version of the KPI tables (docs/metrics.md §Reading the KPI tables).
 
 `DailyKpi` changes only when a day is computed, yet the summary of a year is read by every page view
 and report client. `kpi_cached` keeps a selector's answer in the cache (Redis in production) under
 `KpiRowsVersion.token`, which statement triggers draw anew on every change of `DailyKpi` or
-`KpiComputation`; reading the token is one primary-key lookup. An answer can never outlive the rows it was read from: a
-reader that fetched the token before a change committed stores rows at least as new as that token.
+`KpiComputation`; reading the token is one primary-key lookup. An answer can never outlive the rows
+it was read from: a reader that fetched the token before a change committed stores rows at least as
+new as that token.
 
 On SQLite (the embedded `make run`) there is no trigger, and reads go straight to the tables.
 """
