@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from metrics.models import COUNT_METRICS, RATE_METRICS, DailyKpi, KpiComputation
+from metrics.models import COUNT_METRICS, RATE_METRICS, DailyKpi, KpiComputation, KpiRowsVersion
 
 
 @admin.register(DailyKpi)
@@ -37,4 +37,17 @@ class KpiComputationAdmin(admin.ModelAdmin):
     readonly_fields = ["date", "computed_at", "duration_ms", "rows"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(KpiRowsVersion)
+class KpiRowsVersionAdmin(admin.ModelAdmin):
+    # Drawn by the database triggers on every change of the KPI tables (metrics.cache); read-only.
+    list_display = ["id", "token"]
+    readonly_fields = ["token"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

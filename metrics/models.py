@@ -57,3 +57,7 @@ class KpiRowsVersion(models.Model):
     """
 
     token = models.UUIDField()
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "指标版本")
+        verbose_name_plural = pgettext_lazy("models", "指标版本")

@@ -50,6 +50,10 @@ class Migration(migrations.Migration):
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('token', models.UUIDField()),
             ],
+            options={
+                'verbose_name': '指标版本',
+                'verbose_name_plural': '指标版本',
+            },
         ),
         migrations.RunPython(version_create, version_drop),
     ]
