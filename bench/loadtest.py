@@ -49,6 +49,7 @@ TARGETS = {"events_per_s": 10_000, "summary_p95_ms": 50, "dashboard_p95_ms": 300
 def seed(*, customers: int = SEEDED_CUSTOMERS, history: int = HISTORY_EVENTS) -> dict:
     """The loadtest world; returns the manager's token and session key and the summary's range."""
     import dashboard
+    from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.sessions.backends.db import SessionStore
@@ -102,7 +103,7 @@ def seed(*, customers: int = SEEDED_CUSTOMERS, history: int = HISTORY_EVENTS) ->
 
     session = SessionStore()
     session[SESSION_KEY] = str(manager.pk)
-    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = manager.get_session_auth_hash()
     session.create()
     return {

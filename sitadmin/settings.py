@@ -120,7 +120,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # Lockout (django-axes) checks every sign-in first: the console, the admin and the API token.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "staff.accounts.backends.StaffModelBackend",
 ]
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
