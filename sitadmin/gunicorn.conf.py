@@ -9,10 +9,11 @@ pages' pool has many workers because a read must find one free at once. A 1,000-
 its worker for most of a second, all of it CPU (Python, then PostgreSQL): 4 of them keep 2 cores
 busy, more only add to the queue for the cores, and below the pages' priority they take whatever
 CPU the readers leave. Measured by `make loadtest` (8 posting clients, 20 readers, 2 cores): one pool
-of 12 workers stored 7,657 events/s, the summary's p95 320 ms; an ingestion pool of 3, 4 and 6
-workers at niceness 10 stored 7,992, 8,705-9,203 and 8,500 events/s, the summary's p95 73-150 ms
-(BENCHMARKS.md). Workers hold no state of their own (sessions and caches live in PostgreSQL and
-Redis), so more machines behind a load balancer scale the web tier (docs/scaling.md).
+of 12 workers stored 7,657 events/s, the summary's p95 320 ms; an ingestion pool of 4 workers at
+niceness 10 stored 8,760 events/s, the summary's p95 120 ms (3 workers: 7,992; 6 workers: 8,500,
+once the KPI reads were cached). BENCHMARKS.md has the runs. Workers hold no state of their own
+(sessions and caches live in PostgreSQL and Redis), so more machines behind a load balancer scale
+the web tier (docs/scaling.md).
 """
 
 import multiprocessing
