@@ -47,8 +47,9 @@ worker: .venv/.installed
 beat: .venv/.installed
 	.venv/bin/celery -A sitadmin beat -l info
 
-# gunicorn (sitadmin/gunicorn.conf.py) on 127.0.0.1:$(LOADTEST_PORT) against a fresh PostgreSQL database
-# `sitadmin_loadtest` on the server of $(PG_URL), driven by locust for $(LOADTEST_SECONDS) s; see bench/loadtest.py.
+# gunicorn (sitadmin/gunicorn.conf.py), the pages' pool on 127.0.0.1:$(LOADTEST_PORT) and the ingestion pool on
+# the next port, against a fresh PostgreSQL database `sitadmin_loadtest` on the server of $(PG_URL), driven by
+# locust for $(LOADTEST_SECONDS) s; see bench/loadtest.py.
 loadtest: .venv/.installed
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(PY) bench/loadtest.py --port $(LOADTEST_PORT) --seconds $(LOADTEST_SECONDS)
 
