@@ -11,6 +11,8 @@ do; the seconds of each step are printed.
 
 import time
 
+from eventgen import event_indexes_set_aside
+
 CUSTOMERS = 500_000
 STAFF_PER_TEAM = 10
 GROUPS = 50
@@ -90,58 +92,47 @@ def generate(cursor, *, messages: int, log=print) -> None:
         [GROUPS],
     )
     log(f"  {CUSTOMERS} customers, {GROUPS} groups: {time.perf_counter() - started:.0f} s")
-    cursor.execute(
-        # Every secondary index, not those behind a constraint (the primary key, client_id's uniqueness).
-        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'customers_event'"
-        " AND indexname NOT IN (SELECT conname FROM pg_constraint WHERE conrelid = 'customers_event'::regclass)"
-    )
-    indexes = cursor.fetchall()
-    for name, _definition in indexes:
-        cursor.execute(f'DROP INDEX "{name}"')
     cursor.execute("SELECT min(id), max(id) FROM customers_customer")
     first_customer, last_customer = cursor.fetchone()
     cursor.execute("SELECT array_agg(id ORDER BY id) FROM staff_staff WHERE role = 'operator'")
     (operators,) = cursor.fetchone()
     cursor.execute("SELECT min(id), max(id) FROM campaigns_group")
     first_group, last_group = cursor.fetchone()
-    for start in range(0, messages, CHUNK):
-        stop = min(start + CHUNK, messages)
-        cursor.execute(
-            """
-            INSERT INTO customers_event (client_id, type, at, customer_id, staff_id, direction, text, order_no,
-                                         received_at, group_id)
-            SELECT 'm' || n, 'message',
-                   now() - (1 - (n + random()) / %(messages)s) * %(days)s * interval '1 day',
-                   %(c0)s + (random() * (%(c1)s - %(c0)s))::int,
-                   CASE WHEN out THEN (%(ops)s::bigint[])[1 + (random() * (%(nops)s - 1))::int] END,
-                   CASE WHEN out THEN 'out' ELSE 'in' END,
-                   CASE WHEN random() < 0.00001 THEN %(rare)s || '，' ELSE '' END
-                   || array_to_string(ARRAY(SELECT (%(phrases)s::text[])[1 + (random() * (%(np)s - 1))::int]
-                                            FROM generate_series(1, 2 + (n %% 5))), '，'),
-                   '', now(),
-                   CASE WHEN NOT out AND random() < 0.3 THEN %(g0)s + (random() * (%(g1)s - %(g0)s))::int END
-            FROM (SELECT n, random() < 0.4 AS out FROM generate_series(%(start)s, %(stop)s - 1) n) s
-            """,
-            {
-                "days": DAYS,
-                "messages": messages,
-                "c0": first_customer,
-                "c1": last_customer,
-                "ops": operators,
-                "nops": len(operators),
-                "rare": RARE_PHRASE,
-                "phrases": PHRASES,
-                "np": len(PHRASES),
-                "g0": first_group,
-                "g1": last_group,
-                "start": start,
-                "stop": stop,
-            },
-        )
-        log(f"  messages {stop}/{messages}: {time.perf_counter() - started:.0f} s")
-    for name, definition in indexes:
-        step = time.perf_counter()
-        cursor.execute(definition)
-        log(f"  index {name}: {time.perf_counter() - step:.0f} s")
+    with event_indexes_set_aside(cursor, built=lambda name, seconds: log(f"  index {name}: {seconds:.0f} s")):
+        for start in range(0, messages, CHUNK):
+            stop = min(start + CHUNK, messages)
+            cursor.execute(
+                """
+                INSERT INTO customers_event (client_id, type, at, customer_id, staff_id, direction, text, order_no,
+                                             received_at, group_id)
+                SELECT 'm' || n, 'message',
+                       now() - (1 - (n + random()) / %(messages)s) * %(days)s * interval '1 day',
+                       %(c0)s + (random() * (%(c1)s - %(c0)s))::int,
+                       CASE WHEN out THEN (%(ops)s::bigint[])[1 + (random() * (%(nops)s - 1))::int] END,
+                       CASE WHEN out THEN 'out' ELSE 'in' END,
+                       CASE WHEN random() < 0.00001 THEN %(rare)s || '，' ELSE '' END
+                       || array_to_string(ARRAY(SELECT (%(phrases)s::text[])[1 + (random() * (%(np)s - 1))::int]
+                                                FROM generate_series(1, 2 + (n %% 5))), '，'),
+                       '', now(),
+                       CASE WHEN NOT out AND random() < 0.3 THEN %(g0)s + (random() * (%(g1)s - %(g0)s))::int END
+                FROM (SELECT n, random() < 0.4 AS out FROM generate_series(%(start)s, %(stop)s - 1) n) s
+                """,
+                {
+                    "days": DAYS,
+                    "messages": messages,
+                    "c0": first_customer,
+                    "c1": last_customer,
+                    "ops": operators,
+                    "nops": len(operators),
+                    "rare": RARE_PHRASE,
+                    "phrases": PHRASES,
+                    "np": len(PHRASES),
+                    "g0": first_group,
+                    "g1": last_group,
+                    "start": start,
+                    "stop": stop,
+                },
+            )
+            log(f"  messages {stop}/{messages}: {time.perf_counter() - started:.0f} s")
     cursor.execute("ANALYZE")
     log(f"  generated in {time.perf_counter() - started:.0f} s")
