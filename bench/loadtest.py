@@ -264,7 +264,7 @@ def report(*, stats: dict[str, dict], posted: dict, cpu: dict[str, float] | None
         # Where the cores went during the run (posting, reading and the clients' stop), per 1,000 events.
         machine = cpu["machine"]
         parts = {k: v for k, v in cpu.items() if k != "machine"}
-        parts["the rest (locust, Redis, the system)"] = machine - sum(parts.values())
+        parts["the rest (locust, Redis, anything else)"] = machine - sum(parts.values())
         print(f"CPU during the run: {machine:.1f} core-seconds, {machine / stored * 1e6:.0f} core-ms per 1,000 events")
         for name, seconds in parts.items():
             share = f"{seconds:7.1f} s  {seconds / machine:5.1%}"
