@@ -55,25 +55,29 @@ class FixedCodeMixin:
     """A record's `code` (a staff member's `username`) names it in URLs and KPI keys: PUT and PATCH may
     repeat it but not change it (400 naming the field); a PUT without it keeps the one in the URL."""
 
-    def _fixed_field(self) -> str:
-        field = self.lookup_url_kwarg or self.lookup_field
+    @classmethod
+    def fixed_field(cls) -> str:
+        """The body field that holds the code named in the URL (also read by `sitadmin.schema`)."""
+        field = cls.lookup_url_kwarg or cls.lookup_field
         return "username" if field == "user__username" else field
 
+    def _code_in_url(self) -> str:
+        return self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+
     def update(self, request, *args, **kwargs):
-        field = self._fixed_field()
+        field = self.fixed_field()
         if isinstance(request.data, dict) and field in request.data:
-            current = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
-            if request.data[field] != current:
+            if request.data[field] != self._code_in_url():
                 message = _("不能修改 %(field)s，请新建一条记录。") % {"field": field}
                 raise ValidationError({field: [message]})
         return super().update(request, *args, **kwargs)
 
     def get_serializer(self, *args, **kwargs):
         data = kwargs.get("data")
-        field = self._fixed_field()
+        field = self.fixed_field()
         if self.action == "update" and isinstance(data, dict) and field not in data:
             data = data.copy()
-            data[field] = self.kwargs[self.lookup_url_kwarg or self.lookup_field]
+            data[field] = self._code_in_url()
             kwargs["data"] = data
         return super().get_serializer(*args, **kwargs)
 

@@ -40,19 +40,24 @@ PAGE_BOUNDS = {"page": {"minimum": 1}, "page_size": {"minimum": 1}}
 PAGE_SIZE_NOTE = f"Rows per page; above {PageSizePagination.max_page_size} gives {PageSizePagination.max_page_size}."
 
 
+def _operations(result):
+    """(path, method, operation) of every operation in the schema (a path item also holds other keys)."""
+    for path, operations in result.get("paths", {}).items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict):
+                yield path, method, operation
+
+
 def document_query_parameters(result, generator, request, public):
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            if not isinstance(operation, dict):
+    for _path, _method, operation in _operations(result):
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") != "query":
                 continue
-            for parameter in operation.get("parameters", []):
-                if parameter.get("in") != "query":
-                    continue
-                parameter.setdefault("schema", {}).update(PAGE_BOUNDS.get(parameter["name"], {}))
-                if parameter["name"] == "page_size":
-                    parameter["description"] = PAGE_SIZE_NOTE
-                if not parameter.get("required"):
-                    parameter["allowEmptyValue"] = True
+            parameter.setdefault("schema", {}).update(PAGE_BOUNDS.get(parameter["name"], {}))
+            if parameter["name"] == "page_size":
+                parameter["description"] = PAGE_SIZE_NOTE
+            if not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
     return result
 
 
@@ -96,18 +101,17 @@ def document_json_bodies(result, generator, request, public):
     for the browsable API, but a form cannot say `null`, an empty list or a number); one that carries
     a file, as multipart only."""
     schemas = result.get("components", {}).get("schemas", {})
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            content = operation.get("requestBody", {}).get("content", {}) if isinstance(operation, dict) else {}
-            media = next(iter(content.values()), {})
-            name = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
-            properties = schemas.get(name, {}).get("properties", {})
-            if any(field.get("format") == "binary" for field in properties.values()):
-                # A urlencoded form cannot carry a file.
-                content.pop("application/x-www-form-urlencoded", None)
-            elif "application/json" in content:
-                for media_type in FORM_TYPES:
-                    content.pop(media_type, None)
+    for _path, _method, operation in _operations(result):
+        content = operation.get("requestBody", {}).get("content", {})
+        media = next(iter(content.values()), {})
+        name = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
+        properties = schemas.get(name, {}).get("properties", {})
+        if any(field.get("format") == "binary" for field in properties.values()):
+            # A urlencoded form cannot carry a file.
+            content.pop("application/x-www-form-urlencoded", None)
+        elif "application/json" in content:
+            for media_type in FORM_TYPES:
+                content.pop(media_type, None)
     return result
 
 
@@ -118,7 +122,7 @@ def keep_fixed_codes_out_of_updates(result, generator, request, public):
         if method not in ("PUT", "PATCH") or not (view_class and issubclass(view_class, FixedCodeMixin)):
             continue
         operation = result["paths"].get(path, {}).get(method.lower())
-        field = "username" if view_class.lookup_field == "user__username" else view_class.lookup_field
+        field = view_class.fixed_field()
         for media in (operation or {}).get("requestBody", {}).get("content", {}).values():
             name = media.get("schema", {}).get("$ref", "").rsplit("/", 1)[-1]
             if field not in schemas.get(name, {}).get("properties", {}):
@@ -138,25 +142,24 @@ def keep_fixed_codes_out_of_updates(result, generator, request, public):
 
 
 def document_error_responses(result, generator, request, public):
-    for path, operations in result.get("paths", {}).items():
-        for method, operation in operations.items():
-            if not isinstance(operation, dict) or "responses" not in operation:
-                continue
-            codes = ["400", "404", "405"]
-            if operation.get("security") != [] and not any(auth == {} for auth in operation.get("security", [])):
-                codes += ["401", "403"]
-            elif path == "/api/v1/auth/token/":
-                codes += ["401"]
-            if method == "delete":
-                codes.append("409")
-            if method == "post":
-                codes.append("409")
-            if any(marker in path for marker in THROTTLED):
-                codes.append("429")
-            # An export answers its errors in the format asked for (`format=csv|xlsx`) too.
-            content = dict(ERROR_BODY)
-            for media_type in operation["responses"].get("200", {}).get("content", {}):
-                content.setdefault(media_type, {"schema": {}})
-            for code in codes:
-                operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
+    for path, method, operation in _operations(result):
+        if "responses" not in operation:
+            continue
+        codes = ["400", "404", "405"]
+        if operation.get("security") != [] and not any(auth == {} for auth in operation.get("security", [])):
+            codes += ["401", "403"]
+        elif path == "/api/v1/auth/token/":
+            codes += ["401"]
+        if method == "delete":
+            codes.append("409")
+        if method == "post":
+            codes.append("409")
+        if any(marker in path for marker in THROTTLED):
+            codes.append("429")
+        # An export answers its errors in the format asked for (`format=csv|xlsx`) too.
+        content = dict(ERROR_BODY)
+        for media_type in operation["responses"].get("200", {}).get("content", {}):
+            content.setdefault(media_type, {"schema": {}})
+        for code in codes:
+            operation["responses"].setdefault(code, {"description": DESCRIPTIONS[code], "content": content})
     return result
