@@ -188,27 +188,36 @@ def _send_recompute(queue: str) -> None:
     group(compute_daily_kpis.s(day.isoformat()) for day in DAYS).apply_async(queue=queue)
 
 
-def test_killed_pool_child_mid_import_and_mid_recompute(worker):
-    """The pool child SIGKILLed inside the import and then inside the recompute; the worker's main
-    process sees it die, the task is rejected back to the queue and a new child runs it. Each kill
-    lands while the task waits for a lock the test holds (see the next test)."""
-    _kpi_events()
-    expected_kpis = _uninterrupted_kpis()
+def _import_killed_while_waiting(worker, *, kill) -> tuple[ImportJob, dt.datetime]:
+    """Start the import and `kill` (the pool child, or the whole worker) while it waits for its job
+    row, which the test holds; returns the job and when its first run started."""
     job = _import_job()
-
     import_run.apply_async(args=[job.pk], queue=worker.queue)
     _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING)
     first_start = ImportJob.objects.get(pk=job.pk).started_at
     with _locked("SELECT 1 FROM customers_importjob WHERE id = %s FOR UPDATE", [job.pk]):
         _wait_for_a_worker_waiting_on_a_lock()
-        worker.kill_child()
+        kill()
+    return job, first_start
 
+
+def _assert_imported_by_a_second_run(job: ImportJob, first_start: dt.datetime) -> None:
     _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE)
     job.refresh_from_db()
     assert job.error == ""
     assert job.started_at > first_start  # it really ran a second time
     assert (job.total_rows, job.created, job.duplicates, job.invalid) == (IMPORT_ROWS, IMPORT_ROWS, 0, 0)
     assert Customer.objects.count() == IMPORT_ROWS + 300
+
+
+def test_killed_pool_child_mid_import_and_mid_recompute(worker):
+    """The pool child SIGKILLed inside the import and then inside the recompute; the worker's main
+    process sees it die, the task is rejected back to the queue and a new child runs it. Each kill
+    lands while the task waits for a lock the test holds (see the next test)."""
+    _kpi_events()
+    expected_kpis = _uninterrupted_kpis()
+    job, first_start = _import_killed_while_waiting(worker, kill=worker.kill_child)
+    _assert_imported_by_a_second_run(job, first_start)
 
     with _day_held(DAYS[10]):
         _send_recompute(worker.queue)
@@ -229,25 +238,13 @@ def test_killed_worker_mid_import_and_mid_recompute(worker):
     """
     _kpi_events()
     expected_kpis = _uninterrupted_kpis()
-    job = _import_job()
-
-    import_run.apply_async(args=[job.pk], queue=worker.queue)
-    _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING)
-    first_start = ImportJob.objects.get(pk=job.pk).started_at
-    with _locked("SELECT 1 FROM customers_importjob WHERE id = %s FOR UPDATE", [job.pk]):
-        _wait_for_a_worker_waiting_on_a_lock()
-        worker.kill_all()
+    job, first_start = _import_killed_while_waiting(worker, kill=worker.kill_all)
     killed_at = time.monotonic()
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.RUNNING
 
     worker.start()
-    _wait(lambda: ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.DONE)
+    _assert_imported_by_a_second_run(job, first_start)
     assert time.monotonic() - killed_at < 90
-    job.refresh_from_db()
-    assert job.error == ""
-    assert job.started_at > first_start
-    assert (job.total_rows, job.created, job.duplicates, job.invalid) == (IMPORT_ROWS, IMPORT_ROWS, 0, 0)
-    assert Customer.objects.count() == IMPORT_ROWS + 300
 
     with _day_held(DAYS[10]):
         _send_recompute(worker.queue)
