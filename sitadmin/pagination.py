@@ -25,6 +25,11 @@ class PageSizePagination(PageNumberPagination):
             raise ValidationError({name: [_("请输入不小于 1 的整数。")]})
         return value
 
+    def check_query_params(self, request) -> None:
+        """Refuse a bad `page` or `page_size` where the answer is not paged (an export) too."""
+        self._number(request, self.page_size_query_param)
+        self._number(request, self.page_query_param)
+
     def get_page_size(self, request):
         size = self._number(request, self.page_size_query_param)
         return min(size, self.max_page_size) if size else self.page_size

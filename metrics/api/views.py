@@ -88,13 +88,14 @@ class _KpiExportApi(APIView):
         return super().perform_content_negotiation(request, force)
 
     def answer(self, request, params: dict, rows: list[dict]) -> Response:
+        paginator = PageSizePagination()
         if params["format"] != "json":
+            paginator.check_query_params(request)
             filename = f"{self.name_prefix}-{params['dimension']}-{params['date_from']}-{params['date_to']}"
             response = Response({"columns": [*self.leading_columns, *ALL_METRICS], "rows": rows})
             response["Content-Disposition"] = f'attachment; filename="{filename}.{params["format"]}"'
             audit_record(action="export", request=request, object_repr=f"{filename}.{params['format']}", detail=params)
             return response
-        paginator = PageSizePagination()
         page = paginator.paginate_queryset(rows, request, view=self)
         response = paginator.get_paginated_response(page)
         response.data["coverage"] = _coverage(params)

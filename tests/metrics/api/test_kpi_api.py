@@ -109,6 +109,16 @@ def test_bad_parameters_are_400_naming_the_parameter(kpi_rows, manager, client_f
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("params, field", [({"page": "x"}, "page"), ({"page_size": "0"}, "page_size")])
+def test_an_export_refuses_a_paging_parameter_it_cannot_read(kpi_rows, manager, client_for, params, field):
+    """An export is one sheet, not pages, yet a paging parameter it is sent must still be readable;
+    the 400 comes in the format asked for."""
+    response = client_for(manager).get(URL, {"format": "csv", **params})
+    assert response.status_code == 400
+    assert field in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_scoping_by_role(kpi_rows, team_lead, operator, client_for):
     lead = client_for(team_lead)
     assert lead.get(URL, {**RANGE, "dimension": "org"}).status_code == 403
