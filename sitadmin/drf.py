@@ -6,6 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import models
 from django.db.models import ProtectedError
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
@@ -112,6 +113,20 @@ def refuse_numbers_as_text():
         return to_internal_value(self, data)
 
     serializers.CharField.to_internal_value = strict
+
+
+def refuse_blank_references():
+    """DRF's related fields take "" as null, for HTML forms whose empty select sends "". A JSON body
+    has null for that, and the schema says a reference is at least one character long: "" there is a
+    400 naming the field. A form or a query string (a QueryDict) keeps DRF's reading."""
+    run_validation = serializers.RelatedField.run_validation
+
+    def strict(self, data=serializers.empty):
+        if data == "" and not isinstance(getattr(self.root, "initial_data", None), QueryDict):
+            raise serializers.ValidationError(serializers.CharField.default_error_messages["blank"], code="blank")
+        return run_validation(self, data)
+
+    serializers.RelatedField.run_validation = strict
 
 
 _SECONDS_OFFSET = re.compile(r"[+-]\d\d:\d\d:\d\d(\.\d+)?$")

@@ -10,7 +10,7 @@ from campaigns.sop.models import SopTemplate
 from tests.campaigns.channels.factories import ChannelCodeFactory
 from tests.campaigns.factories import CampaignFactory, ScriptFactory
 from tests.customers.factories import TagFactory
-from tests.staff.factories import TeamFactory
+from tests.staff.factories import StaffFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +71,25 @@ def test_a_number_is_not_a_text(client_for, manager):
     answer = client_for(manager).post("/api/v1/teams/", {"code": "t9", "name": 12}, format="json")
     assert answer.status_code == 400
     assert set(answer.json()) == {"name"}
+
+
+def test_a_blank_reference_in_json_is_400_and_null_clears_it(client_for, manager, operator):
+    # DRF reads "" as null for HTML forms; the schema says a team code has at least one character.
+    client = client_for(manager)
+    url = f"/api/v1/staff/{operator.user.username}/"
+    answer = client.patch(url, {"team": ""}, format="json")
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"team"}
+    operator.refresh_from_db()
+    assert operator.team is not None
+    answer = client.patch(url, {"team": None}, format="json")
+    assert answer.status_code == 200
+    assert answer.json()["team"] is None
+    # A form (a QueryDict) keeps DRF's reading: its empty select means no team.
+    other = StaffFactory(user__username="op9", team=TeamFactory(code="t9"))
+    answer = client.patch(f"/api/v1/staff/{other.user.username}/", {"team": ""})
+    assert answer.status_code == 200, answer.json()
+    assert answer.json()["team"] is None
 
 
 def test_put_without_the_code_keeps_the_one_in_the_url(client_for, manager):
