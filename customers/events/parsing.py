@@ -187,7 +187,8 @@ def _amount_parse(value, problems: list[str]) -> Decimal | None:
     if not amount.is_finite() or amount < 0:
         problems.append("amount: must be a number ≥ 0")
         return None
-    if amount != amount.quantize(Decimal("0.01")) or amount > _MAX_AMOUNT:
+    # The bound first: a number as large as 1e308 has more digits than a quantize can hold.
+    if amount > _MAX_AMOUNT or amount != amount.quantize(Decimal("0.01")):
         problems.append("amount: at most 2 decimal places and below 10,000,000,000")
         return None
     return amount.quantize(Decimal("0.01"))

@@ -194,6 +194,7 @@ def test_orders_are_created_once_and_a_used_order_number_is_an_error(amy):
             _event("o3", "order", amount="10", order_no="N-1"),
             _event("o4", "order", amount="10", order_no="IMPORTED-1"),
             _event("o5", "order", amount="1.234", order_no="N-5"),
+            _event("o6", "order", amount=1.7976931348623157e308, order_no="N-6"),
         ]
     )
     assert result.accepted == 2
@@ -201,6 +202,7 @@ def test_orders_are_created_once_and_a_used_order_number_is_an_error(amy):
         (2, "order_no: 'N-1' is already used by another order"),
         (3, "order_no: 'IMPORTED-1' is already used by another order"),
         (4, "amount: at most 2 decimal places and below 10,000,000,000"),
+        (5, "amount: at most 2 decimal places and below 10,000,000,000"),
     ]
     orders = {o.order_no: o for o in Order.objects.select_related("event")}
     assert set(orders) == {"IMPORTED-1", "N-1", "N-2"}
