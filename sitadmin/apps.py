@@ -6,10 +6,10 @@ class SitadminConfig(AppConfig):
     name = "sitadmin"
 
     def ready(self):
-        from sitadmin.drf import datetimes_in_rfc3339, refuse_blank_references, refuse_numbers_as_text
+        from sitadmin.drf import datetimes_in_rfc3339, refuse_blank_references, text_as_the_schema_says
         from sitadmin.lookups import AnyOf
 
         Field.register_lookup(AnyOf)
-        refuse_numbers_as_text()
+        text_as_the_schema_says()
         refuse_blank_references()
         datetimes_in_rfc3339()

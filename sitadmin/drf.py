@@ -95,6 +95,12 @@ class RoundedDecimalField(serializers.DecimalField):
         super().__init__(max_digits=max_digits, decimal_places=decimal_places, **kwargs)
 
     def validate_precision(self, value):
+        # The bounds hold for the number as sent: 9999.990000000002 is above 9999.99 and -1e-27 below
+        # 0, though each rounds to a value inside them.
+        if self.max_value is not None and value > self.max_value:
+            self.fail("max_value", max_value=self.max_value)
+        if self.min_value is not None and value < self.min_value:
+            self.fail("min_value", min_value=self.min_value)
         try:
             value = value.quantize(Decimal(1).scaleb(-self.decimal_places), rounding=ROUND_HALF_UP)
         except InvalidOperation:
@@ -102,14 +108,17 @@ class RoundedDecimalField(serializers.DecimalField):
         return super().validate_precision(value)
 
 
-def refuse_numbers_as_text():
-    """DRF's CharField takes a JSON number as its text (`"name": 12` → "12"); the schema says these
-    fields are strings, so a number is a 400 naming the field, as for any other wrong type."""
+def text_as_the_schema_says():
+    """DRF's CharField takes a JSON number as its text (`"name": 12` → "12"), and measures a text after
+    trimming its spaces. The schema says these fields are strings of at most `maxLength` characters:
+    a number, or a text longer than that as sent, is a 400 naming the field."""
     to_internal_value = serializers.CharField.to_internal_value
 
     def strict(self, data):
         if isinstance(data, int | float):
             self.fail("invalid")
+        if self.max_length is not None and isinstance(data, str) and len(data) > self.max_length:
+            self.fail("max_length", max_length=self.max_length)
         return to_internal_value(self, data)
 
     serializers.CharField.to_internal_value = strict

@@ -1,4 +1,4 @@
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
 from campaigns.activities.models import Campaign, CampaignDraw
@@ -14,11 +14,8 @@ class CampaignSerializer(serializers.ModelSerializer):
         model = Campaign
         fields = ["code", "name", "kind", "starts_on", "ends_on", "goal", "group", "keyword", "prize", "created_at"]
         read_only_fields = ["created_at"]
-
-    def validate_goal(self, value):
-        if value < 1:
-            raise serializers.ValidationError(gettext("至少为 1"))
-        return value
+        # The schema states the least goal (a campaign's 0 would qualify everyone).
+        extra_kwargs = {"goal": {"min_value": 1, "error_messages": {"min_value": gettext_lazy("至少为 1")}}}
 
     def validate(self, attrs):
         starts_on = attrs.get("starts_on", getattr(self.instance, "starts_on", None))

@@ -3,7 +3,8 @@
 A code, username, sensitive word or WeCom id names one row: creating a second row with one already taken is a 400
 by design (SPEC §5, §6). Generated bodies often repeat a short value such as "0", so a body that carries
 a value already drawn for the same collection in this run (or one of the test's own rows) is dropped
-before it is sent, and so is a staff update that would take the referenced operator out of service.
+before it is sent, and so is a staff update that would take the referenced operator out of service and a
+review cycle naming two tiers alike (a rule between list items, which the schema cannot state).
 Nothing is changed in what is sent; the API's answers to duplicates and to exited owners are covered
 by the API tests (test_api_catalog.py and others).
 """
@@ -29,6 +30,8 @@ def filter_body(ctx, body) -> bool:
     if not isinstance(body, dict) or method not in ("POST", "PUT", "PATCH"):
         return True
     collection = ctx.operation.path.split("/")[3]
+    if collection == "review-cycles" and _tier_names_repeat(body.get("tiers")):
+        return False
     if collection == "staff" and method in ("PUT", "PATCH"):
         if any(body.get(field) not in allowed for field, allowed in STAFF_UNCHANGED.items()):
             return False
@@ -51,3 +54,11 @@ def filter_path_parameters(ctx, path_parameters) -> bool:
     if ctx.operation is None or ctx.operation.method.upper() != "DELETE" or not isinstance(path_parameters, dict):
         return True
     return not any(value in TAKEN for value in path_parameters.values())
+
+
+def _tier_names_repeat(tiers) -> bool:
+    """A review cycle's tiers have names of their own (400 naming tiers otherwise, by design: SPEC §6)."""
+    if not isinstance(tiers, list):
+        return False
+    names = [tier["name"].strip() for tier in tiers if isinstance(tier, dict) and isinstance(tier.get("name"), str)]
+    return len(names) != len(set(names))

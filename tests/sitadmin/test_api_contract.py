@@ -126,9 +126,23 @@ def test_decimals_are_rounded_to_their_places_within_their_largest_value(client_
     assert answer.json()["weight"] == 0.3
     assert client.patch("/api/v1/dimensions/learning/", {"weight": 2.675}, format="json").json()["weight"] == 2.68
     assert client.patch("/api/v1/dimensions/learning/", {"weight": 9999.99}, format="json").status_code == 200
-    too_big = client.patch("/api/v1/dimensions/learning/", {"weight": 9999.996}, format="json")
-    assert too_big.status_code == 400
-    assert set(too_big.json()) == {"weight"}
+    # The bounds hold for the number as sent, though each of these rounds to one inside them.
+    for outside in (9999.996, 9999.990000000002, -4.7e-27):
+        answer = client.patch("/api/v1/dimensions/learning/", {"weight": outside}, format="json")
+        assert answer.status_code == 400, outside
+        assert set(answer.json()) == {"weight"}
+    assert client.get("/api/v1/dimensions/learning/").json()["weight"] == 9999.99
+
+
+def test_a_text_longer_than_its_limit_as_sent_is_400(client_for, manager):
+    # DRF would trim the spaces and then measure; the schema's maxLength is of the text as sent.
+    client = client_for(manager)
+    answer = client.post("/api/v1/groups/", {"code": "g9", "wecom_chat_id": "a" * 60 + " " * 5}, format="json")
+    assert answer.status_code == 400
+    assert set(answer.json()) == {"wecom_chat_id"}
+    answer = client.post("/api/v1/groups/", {"code": "g9", "wecom_chat_id": "a" * 60 + " " * 4}, format="json")
+    assert answer.status_code == 201
+    assert answer.json()["wecom_chat_id"] == "a" * 60
 
 
 def test_a_time_before_1901_is_written_in_utc(client_for, manager):

@@ -135,6 +135,16 @@ def test_a_campaign_ending_before_it_starts_is_400(client_for, manager):
 
 
 @pytest.mark.django_db
+def test_a_goal_below_one_is_400_and_the_schema_says_so(client_for, manager):
+    body = {"code": "x", "name": "x", "kind": "referral", "starts_on": "2026-11-01", "ends_on": "2026-11-30"}
+    answer = client_for(manager).post("/api/v1/campaigns/", {**body, "goal": 0}, format="json")
+    assert answer.status_code == 400 and set(answer.json()) == {"goal"}
+    assert client_for(manager).post("/api/v1/campaigns/", {**body, "goal": 1}, format="json").status_code == 201
+    schema = client_for(manager).get("/api/schema/?format=json").json()
+    assert schema["components"]["schemas"]["CampaignRequest"]["properties"]["goal"]["minimum"] == 1
+
+
+@pytest.mark.django_db
 def test_campaign_page_shows_leaderboard_and_draws(client, manager, amy):
     CampaignFactory(code="nov", name="11月打卡", kind="checkin", starts_on="2026-11-01", ends_on="2026-11-07", goal=1)
     assert events_ingest(events=[_msg("a", "13800000001", "2026-11-01T08:00:00+08:00", "打卡")]).errors == []

@@ -120,3 +120,14 @@ def test_cycle_overview_and_xlsx(client_for, manager, operator, cycle, django_as
     assert values["far"][7] == "转岗"
 
     assert client_for(operator).get("/api/v1/review-cycles/nov/overview/").status_code == 403
+
+
+def test_tiers_of_a_cycle_have_names_of_their_own(client_for, manager, cycle):
+    client = client_for(manager)
+    tiers = [{"name": "A", "min_revenue": 20000}, {"name": " A ", "min_revenue": 1000}]
+    answer = client.patch("/api/v1/review-cycles/nov/", {"tiers": tiers}, format="json")
+    assert answer.status_code == 400 and set(answer.json()) == {"tiers"}
+    assert sorted(cycle.tiers.values_list("name", flat=True)) == ["A", "B"]
+    tiers[1]["name"] = "C"
+    assert client.patch("/api/v1/review-cycles/nov/", {"tiers": tiers}, format="json").status_code == 200
+    assert sorted(cycle.tiers.values_list("name", flat=True)) == ["A", "C"]
