@@ -83,6 +83,20 @@ class FixedCodeMixin:
         return super().get_serializer(*args, **kwargs)
 
 
+class WholeItemMixin:
+    """An item of a list that replaces the stored list whole (a cycle's tiers, a template's steps). DRF
+    passes a PATCH's `partial` down to nested serializers, which would then take an item without its
+    required fields and without its defaults; such an item is read as in a create, whatever the root."""
+
+    def run_validation(self, data=serializers.empty):
+        root = self.root
+        partial, root.partial = root.partial, False
+        try:
+            return super().run_validation(data)
+        finally:
+            root.partial = partial
+
+
 class RoundedDecimalField(serializers.DecimalField):
     """A DecimalField that rounds a number with more decimal places than it keeps (a JSON number such as
     0.1 + 0.2 = 0.30000000000000004) to its places, half up, instead of refusing it. Its largest value

@@ -11,6 +11,7 @@ from campaigns.sop.engine import STAGE_RANK
 from campaigns.sop.models import SopTask, SopTaskStatus, SopTemplate
 from campaigns.sop.selectors import task_content_rendered
 from customers.models import Tag
+from sitadmin.drf import WholeItemMixin
 
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 STEP_ACTIONS = ["private_message", "group_message", "call", "tag"]
@@ -21,7 +22,7 @@ class ClockTimeField(serializers.CharField):
     """HH:MM, 00:00 to 23:59."""
 
 
-class StepSerializer(serializers.Serializer):
+class StepSerializer(WholeItemMixin, serializers.Serializer):
     day = serializers.IntegerField(min_value=0, max_value=365)
     time = ClockTimeField()
     action = serializers.ChoiceField(choices=STEP_ACTIONS)

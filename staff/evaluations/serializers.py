@@ -3,7 +3,7 @@
 from django.utils.translation import gettext, gettext_lazy
 from rest_framework import serializers
 
-from sitadmin.drf import RoundedDecimalField
+from sitadmin.drf import RoundedDecimalField, WholeItemMixin
 from staff.models import CompetencyDimension, Decision, Evaluation, RevenueTier, ReviewCycle
 
 
@@ -16,7 +16,7 @@ class DimensionSerializer(serializers.ModelSerializer):
         extra_kwargs = {"position": {"required": False}}
 
 
-class RevenueTierSerializer(serializers.ModelSerializer):
+class RevenueTierSerializer(WholeItemMixin, serializers.ModelSerializer):
     min_revenue = RoundedDecimalField(max_digits=14, decimal_places=2, min_value=0)
 
     class Meta:

@@ -155,3 +155,17 @@ def test_a_template_saved_without_a_trigger_is_listed_with_an_empty_one(client_f
     assert response.status_code == 200
     triggers = {row["code"]: row["trigger"] for row in response.json()["results"]}
     assert triggers == {"draft": {}, "tagged": {"kind": "tag", "tag": "knee"}}
+
+
+def test_steps_in_a_patch_are_whole_steps(client_for, manager):
+    # A PATCH's steps replace the template's: each is read as in a create, required fields and defaults.
+    client = client_for(manager)
+    assert client.post("/api/v1/sop-templates/", GOOD, format="json").status_code == 201
+    response = client.patch("/api/v1/sop-templates/welcome/", {"steps": [{"day": 1}]}, format="json")
+    assert response.status_code == 400
+    assert set(response.json()["steps"][0]) == {"time", "action"}
+    assert SopTemplate.objects.get(code="welcome").steps == GOOD["steps"]
+    step = {"day": 1, "time": "09:00", "action": "call"}
+    response = client.patch("/api/v1/sop-templates/welcome/", {"steps": [step]}, format="json")
+    assert response.status_code == 200
+    assert SopTemplate.objects.get(code="welcome").steps == [{**step, "content": ""}]

@@ -131,3 +131,15 @@ def test_tiers_of_a_cycle_have_names_of_their_own(client_for, manager, cycle):
     tiers[1]["name"] = "C"
     assert client.patch("/api/v1/review-cycles/nov/", {"tiers": tiers}, format="json").status_code == 200
     assert sorted(cycle.tiers.values_list("name", flat=True)) == ["A", "C"]
+
+
+def test_tiers_in_a_patch_are_whole_tiers(client_for, manager, cycle):
+    # A PATCH's tiers replace the cycle's: each is read as in a create, required fields and defaults.
+    client = client_for(manager)
+    answer = client.patch("/api/v1/review-cycles/nov/", {"tiers": [{"min_revenue": 100}]}, format="json")
+    assert answer.status_code == 400
+    assert set(answer.json()["tiers"][0]) == {"name"}
+    assert sorted(cycle.tiers.values_list("name", flat=True)) == ["A", "B"]
+    answer = client.patch("/api/v1/review-cycles/nov/", {"tiers": [{"name": "S", "min_revenue": 100}]}, format="json")
+    assert answer.status_code == 200
+    assert list(cycle.tiers.values_list("name", "min_revenue", "reward")) == [("S", Decimal("100.00"), "")]
