@@ -33,7 +33,8 @@ def filter_body(ctx, body) -> bool:
     if collection == "review-cycles" and _tier_names_repeat(body.get("tiers")):
         return False
     if collection == "staff" and method in ("PUT", "PATCH"):
-        if any(body.get(field) not in allowed for field, allowed in STAFF_UNCHANGED.items()):
+        # Compared with ==: a generated value may be a list or an object, which no set can hold.
+        if any(all(body.get(field) != value for value in allowed) for field, allowed in STAFF_UNCHANGED.items()):
             return False
     for field in UNIQUE_FIELDS:
         value = body.get(field)
