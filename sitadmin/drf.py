@@ -84,11 +84,13 @@ class FixedCodeMixin:
 
 
 class WholeItemMixin:
-    """An item of a list that replaces the stored list whole (a cycle's tiers, a template's steps). DRF
-    passes a PATCH's `partial` down to nested serializers, which would then take an item without its
-    required fields and without its defaults; such an item is read as in a create, whatever the root."""
+    """A nested value that replaces the stored one whole (a cycle's tiers, a template's steps and
+    trigger). DRF passes a PATCH's `partial` down to nested serializers, which would then take it
+    without its required fields and without its defaults; it is read as in a create, whatever the root."""
 
     def run_validation(self, data=serializers.empty):
+        if data is serializers.empty:
+            return super().run_validation(data)  # left out of a PATCH: kept as stored
         root = self.root
         partial, root.partial = root.partial, False
         try:

@@ -71,7 +71,7 @@ class StepsField(serializers.ListSerializer):
 
 @extend_schema_serializer(component_name="Trigger")
 @extend_schema_field(TRIGGER_SCHEMA)
-class TriggerSerializer(serializers.Serializer):
+class TriggerSerializer(WholeItemMixin, serializers.Serializer):
     kind = serializers.ChoiceField(choices=SopTemplate.TriggerKind.choices)
     stage = serializers.CharField(required=False)
     group = serializers.CharField(required=False, allow_null=True)
@@ -82,9 +82,6 @@ class TriggerSerializer(serializers.Serializer):
         return {k: v for k, v in (instance or {}).items() if not k.endswith("_id")}
 
     def validate(self, attrs: dict) -> dict:
-        if "kind" not in attrs:
-            # A PATCH replaces the whole trigger: its kind is required there too.
-            raise serializers.ValidationError({"kind": [self.fields["kind"].error_messages["required"]]})
         kind = attrs["kind"]
         if kind == SopTemplate.TriggerKind.STAGE:
             stage = attrs.get("stage")
